@@ -1,0 +1,44 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import {
+  ConfigModule,
+  DatabaseReadiness,
+  HealthModule,
+  KafkaModule,
+  KafkaReadiness,
+  LoggingModule,
+  MetricsModule,
+} from '@vigil/platform';
+import { PersistenceModule } from '@vigil/persistence';
+import { ApiConfig, apiEnvSchema } from './api-config';
+import { AuthModule } from './auth/auth.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { EffectivenessModule } from './effectiveness/effectiveness.module';
+import { ExportsModule } from './exports/exports.module';
+import { ProblemDetailsFilter } from './http/problem-details.filter';
+import { ResultsModule } from './results/results.module';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: ApiConfig, logger: Logger, registry: Registry): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConfigModule.forRoot(apiEnvSchema, config),
+        LoggingModule.forRoot(logger),
+        MetricsModule.forRoot(registry),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'vigil-api' }),
+        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-api` }),
+        HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
+        AuthModule,
+        CatalogModule,
+        ResultsModule,
+        EffectivenessModule,
+        ExportsModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'pino';
+import { PinoNestLogger, createLogger, createMetricsRegistry, loadConfig } from '@vigil/platform';
+import { ApiConfig, apiEnvSchema } from './api-config';
+import { ApiModule } from './api.module';
+
+export interface StartedApi {
+  app: INestApplication;
+  config: ApiConfig;
+  logger: Logger;
+}
+
+/** Builds the API app (used by main.ts and by the tests, which give their own environment). */
+export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<StartedApi> {
+  const config = loadConfig(apiEnvSchema, env);
+  const logger = createLogger('vigil-api', config.LOG_LEVEL);
+  const registry = createMetricsRegistry('api');
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, registry), {
+    logger: new PinoNestLogger(logger),
+    bodyParser: false,
+    rawBody: true,
+  });
+  // CloudEvents and YAML catalogues arrive with their own media types (SPEC §3, §4).
+  app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '10mb' });
+  app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'], limit: '10mb' });
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+  if (config.CORS_ORIGINS !== '-' && config.CORS_ORIGINS !== '') {
+    app.enableCors({
+      origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
+      exposedHeaders: ['ETag', 'Content-Disposition', 'X-Request-Id'],
+    });
+  }
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Vigil API')
+      .setDescription('Continuous control monitoring: SOC 2 Type II operating effectiveness (see SPEC §6).')
+      .setVersion(process.env.npm_package_version ?? '0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return { app, config, logger };
+}
