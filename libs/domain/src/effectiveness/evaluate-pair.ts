@@ -1,0 +1,82 @@
+import { expectedSlots } from '../scope/expected-slots';
+import { inScopeDuration } from '../scope/scope-interval';
+import { assertFiniteInterval } from '../time/instant';
+import { coverage } from './coverage';
+import { deviationRate, deviations } from './deviation-rate';
+import { countOccurrences } from './expected-occurrences';
+import { failureEpisodes, openEpisodes, remediatedEpisodes } from './failure-episodes';
+import { longestDeviationStreak } from './longest-deviation-streak';
+import { meetsMinimumPeriod } from './meets-minimum-period';
+import { mttrSeconds } from './mttr-seconds';
+import type { PairEffectiveness, PairEvaluationInput, SlotEvaluation } from './pair-effectiveness';
+import { lateResults, resultCounts } from './result-counts';
+import { firstAtOrAfter } from '../time/search-by-time';
+import { byTime, type ResultPoint } from './result-point';
+import { slotStatus } from './slot-status';
+import { complianceRatio, complianceTime } from './time-in-compliance';
+import { verdict } from './verdict';
+
+function evidenceUris(results: readonly ResultPoint[]): string[] {
+  const uris = new Set<string>();
+  for (const result of results) {
+    if (result.evidenceUri) uris.add(result.evidenceUri);
+  }
+  return [...uris];
+}
+
+/**
+ * Evaluates one (service, control) pair over a window (SPEC §5, every rule): the expected
+ * slots with their status and evidence, and the pair's effectiveness.
+ */
+export function evaluatePair(input: PairEvaluationInput): {
+  effectiveness: PairEffectiveness;
+  slots: SlotEvaluation[];
+} {
+  const { window, scopes } = input;
+  assertFiniteInterval(window, 'window');
+  const asOf = Math.min(input.asOf, window.to);
+  const results = byTime(input.results);
+
+  const slots: SlotEvaluation[] = expectedSlots({ scopes, window, asOf }).map((slot) => {
+    const inSlot = results.slice(
+      firstAtOrAfter(results, slot.start),
+      firstAtOrAfter(results, slot.end),
+    );
+    return {
+      start: slot.start,
+      end: slot.end,
+      frequency: slot.frequency,
+      status: slotStatus(inSlot),
+      resultIds: inSlot.map((result) => result.id),
+      evidenceUris: evidenceUris(inSlot),
+    };
+  });
+
+  const statuses = slots.map((slot) => slot.status);
+  const occurrences = countOccurrences(statuses);
+  const episodes = failureEpisodes(results, { from: window.from, asOf });
+  const compliance = complianceTime(results, { scopes, from: window.from, asOf });
+  const inScopeMs = inScopeDuration(scopes, window);
+
+  const effectiveness: PairEffectiveness = {
+    ...occurrences,
+    deviations: deviations(occurrences),
+    deviationRate: deviationRate(occurrences),
+    coverage: coverage(occurrences),
+    longestDeviationStreak: longestDeviationStreak(statuses),
+    remediatedEpisodes: remediatedEpisodes(episodes),
+    openEpisodes: openEpisodes(episodes),
+    mttrSeconds: mttrSeconds(episodes),
+    timeInCompliance: complianceRatio(compliance),
+    resultCounts: resultCounts(results, window),
+    lateResults: lateResults(results, window),
+    verdict: verdict(occurrences, input.tolerableDeviationRate),
+    meetsMinimumPeriod: meetsMinimumPeriod({ scopes, window }),
+    inScopeSeconds: inScopeMs / 1000,
+    complianceSeconds: {
+      compliant: compliance.compliant / 1000,
+      considered: compliance.considered / 1000,
+    },
+  };
+  return { effectiveness, slots };
+}

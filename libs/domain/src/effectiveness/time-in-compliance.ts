@@ -1,0 +1,89 @@
+import { scopePartsWithin, type ScopeInterval } from '../scope/scope-interval';
+import { nominalPeriodMs } from '../slots/frequency';
+import type { Instant } from '../time/instant';
+import { firstAfter } from '../time/search-by-time';
+import { byTime, type ResultPoint } from './result-point';
+
+/** The two durations behind `timeInCompliance`, in milliseconds. */
+export interface ComplianceTime {
+  /** Time whose latest result is a fresh `pass`. */
+  compliant: number;
+  /** Time that counts at all: everything in scope except time under a fresh `not_applicable`. */
+  considered: number;
+}
+
+/** What `timeInCompliance` is measured over: the in-scope part of `[from, asOf)`. */
+export interface ComplianceRange {
+  scopes: readonly ScopeInterval[];
+  from: Instant;
+  asOf: Instant;
+}
+
+/**
+ * Measures, exactly (interval arithmetic, no sampling), the in-scope part of `[from, asOf)`
+ * for `timeInCompliance` (SPEC §5.8). At each instant t, the governing result is the latest
+ * one with `time <= t` — from any time, also before `from`; among results with the same time,
+ * the last in the given order. Then:
+ * - no result at all, or the latest one is older than twice the nominal period of the
+ *   frequency in force at t → not compliant (no fresh evidence is not compliance);
+ * - a fresh `not_applicable` → left out of both durations;
+ * - a fresh `pass` → compliant; a fresh `fail` or `error` → not compliant.
+ * A result exactly twice the period old is still fresh ("no older than"); that single instant
+ * has no length, so it does not change a duration.
+ *
+ * `results` must include the latest result before `from`; earlier ones change nothing.
+ */
+export function complianceTime(
+  results: readonly Pick<ResultPoint, 'time' | 'outcome'>[],
+  range: ComplianceRange,
+): ComplianceTime {
+  if (!Number.isFinite(range.from) || !Number.isFinite(range.asOf)) {
+    throw new RangeError(`compliance range must be finite, got [${range.from}, ${range.asOf})`);
+  }
+  const ordered = byTime(results);
+  const total: ComplianceTime = { compliant: 0, considered: 0 };
+  for (const part of scopePartsWithin(range.scopes, { from: range.from, to: range.asOf })) {
+    const freshFor = 2 * nominalPeriodMs(part.frequency);
+    let cursor = part.from;
+    // `governing` is the index of the last result with time <= cursor, or -1 if there is none.
+    let next = firstAfter(ordered, cursor);
+    while (cursor < part.to) {
+      const governing = next - 1;
+      const pieceEnd = next < ordered.length ? Math.min(part.to, ordered[next].time) : part.to;
+      const length = pieceEnd - cursor;
+      if (governing < 0) {
+        total.considered += length;
+      } else {
+        const latest = ordered[governing];
+        const fresh = Math.max(0, Math.min(pieceEnd, latest.time + freshFor) - cursor);
+        total.considered += length - fresh;
+        if (latest.outcome === 'pass') {
+          total.compliant += fresh;
+          total.considered += fresh;
+        } else if (latest.outcome !== 'not_applicable') {
+          total.considered += fresh;
+        }
+      }
+      cursor = pieceEnd;
+      next = firstAfter(ordered, cursor);
+    }
+  }
+  return total;
+}
+
+/** `compliant / considered`; null when nothing is considered. Rollups pass summed durations. */
+export function complianceRatio(time: ComplianceTime): number | null {
+  return time.considered === 0 ? null : time.compliant / time.considered;
+}
+
+/**
+ * `timeInCompliance` (SPEC §5.8): the share of the in-scope part of `[from, asOf)` in which
+ * the latest result is a fresh `pass`, time under a fresh `not_applicable` left out; null when
+ * no time is considered. See {@link complianceTime} for the exact rules.
+ */
+export function timeInCompliance(
+  results: readonly Pick<ResultPoint, 'time' | 'outcome'>[],
+  range: ComplianceRange,
+): number | null {
+  return complianceRatio(complianceTime(results, range));
+}
