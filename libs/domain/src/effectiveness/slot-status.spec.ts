@@ -1,0 +1,18 @@
+import type { Outcome } from './result-point';
+import { slotStatus, type SlotStatus } from './slot-status';
+
+const outcomes = (...list: Outcome[]) => list.map((outcome) => ({ outcome }));
+
+describe(slotStatus.name, () => {
+  it.each<[Outcome[], SlotStatus]>([
+    [['pass', 'fail'], 'failed'],
+    [['pass', 'error', 'pass'], 'failed'],
+    [['not_applicable', 'error'], 'failed'],
+    [['pass'], 'passed'],
+    [['not_applicable', 'pass'], 'passed'],
+    [['not_applicable', 'not_applicable'], 'not_applicable'],
+    [[], 'missed'],
+  ])('is %j → %s', (list, status) => {
+    expect(slotStatus(outcomes(...list))).toBe(status);
+  });
+});
