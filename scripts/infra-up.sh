@@ -116,19 +116,22 @@ wait_for_broker() {
   return 1
 }
 
+# The JVM's own output (kafka.stdout.log) only matters when log4j never started.
 show_broker_logs() {
   {
-    echo "---- last 40 lines of $KAFKA_LOG_FILE"
-    tail -n 40 "$KAFKA_LOG_FILE" 2>/dev/null || echo "(no log)"
-    if [[ -s "$KAFKA_STDOUT_FILE" ]]; then
+    if [[ -s "$KAFKA_LOG_FILE" ]]; then
+      echo "---- last 40 lines of $KAFKA_LOG_FILE"
+      tail -n 40 "$KAFKA_LOG_FILE"
+      echo "---- errors in $KAFKA_LOG_FILE"
+      grep -E '^\[[^]]*\] (ERROR|FATAL) |^Caused by: ' "$KAFKA_LOG_FILE" | tail -n 5 || true
+    else
       echo "---- last 40 lines of $KAFKA_STDOUT_FILE"
-      tail -n 40 "$KAFKA_STDOUT_FILE"
+      tail -n 40 "$KAFKA_STDOUT_FILE" 2>/dev/null || echo "(empty)"
     fi
   } >&2
 }
 
 kafka_up() {
-  parse_kafka_brokers
   if tcp_open "$KAFKA_HOST" "$KAFKA_PORT"; then
     info "Kafka already running at $KAFKA_HOST:$KAFKA_PORT"
     return 0
@@ -140,6 +143,11 @@ kafka_up() {
   local pid
   # A broker we started earlier may still be booting: wait for it rather than start a second.
   if pid="$(broker_pid)"; then
+    local running_port
+    running_port="$(sed -n 's/^listeners=PLAINTEXT:\/\/[^:]*:\([0-9]*\),.*/\1/p' "$KAFKA_PROPS" 2>/dev/null || true)"
+    if [[ -n "$running_port" && "$running_port" != "$KAFKA_PORT" ]]; then
+      die "the broker infra-up started (pid $pid) listens on $running_port, not $KAFKA_PORT: run scripts/infra-down.sh first, or set VIGIL_STATE_DIR for a second broker"
+    fi
     info "Kafka is starting (pid $pid)…"
     if wait_for_broker "$pid"; then
       info "Kafka already running at 127.0.0.1:$KAFKA_PORT"
@@ -167,11 +175,10 @@ kafka_up() {
     rm -f "$KAFKA_PID_FILE"
     if ((attempt == 1)); then
       info "Kafka did not become ready; retrying once…"
-      cp "$KAFKA_STDOUT_FILE" "$KAFKA_STDOUT_FILE.attempt1" 2>/dev/null || true
     fi
   done
   show_broker_logs
-  die "Kafka did not accept connections on 127.0.0.1:$KAFKA_PORT within ${KAFKA_READY_TIMEOUT}s (twice)"
+  die "Kafka did not start on 127.0.0.1:$KAFKA_PORT (twice; it exited or was not ready within ${KAFKA_READY_TIMEOUT}s; logs above)"
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -215,7 +222,6 @@ start_local_cluster() {
 postgres_up() {
   command -v pg_isready >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 ||
     die "psql/pg_isready not found: apt-get install postgresql-client"
-  parse_database_url
   if ! pg_ready; then
     start_local_cluster
     local deadline=$((SECONDS + PG_READY_TIMEOUT))
@@ -249,6 +255,8 @@ ensure_database() {
 
 # ---------------------------------------------------------------- main
 
+parse_kafka_brokers
+parse_database_url # fail on a bad URL before starting anything
 kafka_up
 postgres_up
 info "Kafka: $KAFKA_HOST:$KAFKA_PORT"
