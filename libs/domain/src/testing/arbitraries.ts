@@ -27,27 +27,34 @@ export function scopesArbitrary(
   grid: Grid,
   frequencies: readonly Frequency[],
 ): fc.Arbitrary<ScopeInterval[]> {
-  return fc.uniqueArray(fc.integer({ min: 0, max: grid.steps }), { maxLength: 7 }).chain((cuts) => {
-    const sorted = [...cuts].sort((a, b) => a - b);
-    const segments = Math.max(0, sorted.length - 1);
-    const segment = fc.tuple(fc.boolean(), fc.constantFrom(...frequencies));
-    return fc
-      .tuple(fc.array(segment, { minLength: segments, maxLength: segments }), fc.boolean())
-      .map(([flags, openEnded]) => {
-        const scopes: ScopeInterval[] = [];
-        flags.forEach(([inScope, frequency], i) => {
-          if (!inScope) return;
-          const from = grid.origin + sorted[i] * grid.step;
-          const to = grid.origin + sorted[i + 1] * grid.step;
-          scopes.push({ from, to, frequency });
+  // Mostly in scope: a gap is worth testing, a window with nothing in scope rarely is.
+  const segment = fc.tuple(
+    fc.constantFrom(true, true, true, false),
+    fc.constantFrom(...frequencies),
+  );
+  return fc
+    .uniqueArray(fc.integer({ min: 1, max: grid.steps - 1 }), { maxLength: 6 })
+    .chain((cuts) => {
+      // The grid's ends are always cuts, so the scopes span the grid minus their gaps.
+      const sorted = [0, ...[...cuts].sort((a, b) => a - b), grid.steps];
+      const segments = sorted.length - 1;
+      return fc
+        .tuple(fc.array(segment, { minLength: segments, maxLength: segments }), fc.boolean())
+        .map(([flags, openEnded]) => {
+          const scopes: ScopeInterval[] = [];
+          flags.forEach(([inScope, frequency], i) => {
+            if (!inScope) return;
+            const from = grid.origin + sorted[i] * grid.step;
+            const to = grid.origin + sorted[i + 1] * grid.step;
+            scopes.push({ from, to, frequency });
+          });
+          const last = scopes.at(-1);
+          if (openEnded && last && last.to === grid.origin + grid.steps * grid.step) {
+            last.to = Number.POSITIVE_INFINITY;
+          }
+          return scopes;
         });
-        const last = scopes.at(-1);
-        if (openEnded && last && last.to === grid.origin + sorted[segments] * grid.step) {
-          last.to = Number.POSITIVE_INFINITY;
-        }
-        return scopes;
-      });
-  });
+    });
 }
 
 const outcome: fc.Arbitrary<Outcome> = fc.constantFrom(
@@ -62,7 +69,11 @@ const outcome: fc.Arbitrary<Outcome> = fc.constantFrom(
  * Results on the grid, sorted by time with ties kept in generation order (as the caller
  * orders ties by ingestion). Ids are unique.
  */
-export function resultsArbitrary(grid: Grid, maxLength: number): fc.Arbitrary<ResultPoint[]> {
+export function resultsArbitrary(
+  grid: Grid,
+  maxLength: number,
+  minLength = 0,
+): fc.Arbitrary<ResultPoint[]> {
   return fc
     .array(
       fc.tuple(
@@ -71,9 +82,7 @@ export function resultsArbitrary(grid: Grid, maxLength: number): fc.Arbitrary<Re
         fc.boolean(),
         fc.option(fc.constantFrom('s3://a', 's3://b')),
       ),
-      {
-        maxLength,
-      },
+      { minLength, maxLength },
     )
     .map((rows) =>
       rows
