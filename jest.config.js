@@ -34,16 +34,26 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,scripts,bench}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,scripts,bench,test}/**/*.spec.ts'],
     },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.integration-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/disruptive/'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       testTimeout: 120000,
       slowTestThreshold: 30,
+    },
+    {
+      // Restarts PostgreSQL or the broker: run alone, after the rest (scripts/test.sh).
+      ...common,
+      displayName: 'disruptive',
+      testMatch: ['<rootDir>/test/faults/disruptive/**/*.integration-spec.ts'],
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+      testTimeout: 300000,
     },
   ],
 };

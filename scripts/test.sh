@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# The whole suite on a fresh clone: installs dependencies if missing; the integration tier's
-# global setup finds or starts Kafka and PostgreSQL (environment → Testcontainers → local scripts).
+# `npm test`: the whole suite on a fresh clone. Installs dependencies if missing; the
+# integration tiers' global setup finds or starts Kafka and PostgreSQL (environment →
+# Testcontainers → the local broker and PostgreSQL of scripts/infra-up.sh).
+# With arguments, they go to Jest as they are (e.g. `npm test -- libs/domain`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "installing dependencies (npm ci)…"
-  npm ci --no-audit --no-fund
+  npm ci --no-audit --no-fund --loglevel=error
 fi
-exec npx jest "$@"
+if [ $# -gt 0 ]; then exec npx jest "$@"; fi
+start=$(date +%s)
+npx jest --selectProjects unit integration
+# Tests that restart PostgreSQL or the broker would disturb the parallel files: alone, last.
+if compgen -G "test/faults/disruptive/*.integration-spec.ts" >/dev/null; then
+  npx jest --selectProjects disruptive --runInBand
+fi
+echo "npm test: whole suite green in $(( $(date +%s) - start )) s"

@@ -9,7 +9,6 @@ import {
 
 type Stoppable = { stop(): Promise<unknown> };
 declare global {
-  // eslint-disable-next-line no-var
   var __VIGIL_CONTAINERS__: Stoppable[] | undefined;
 }
 

@@ -36,9 +36,9 @@ export async function migrationStatus(settings: DatabaseSettings): Promise<{ app
 }
 
 async function appliedMigrations(ds: DataSource): Promise<string[]> {
-  const exists = (await ds.query(`SELECT to_regclass('schema_migrations') AS t`)) as Array<{ t: string | null }>;
+  const exists = await ds.query<Array<{ t: string | null }>>(`SELECT to_regclass('schema_migrations') AS t`);
   if (!exists[0]?.t) return [];
-  const rows = (await ds.query(`SELECT name FROM schema_migrations ORDER BY id`)) as Array<{ name: string }>;
+  const rows = await ds.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations ORDER BY id`);
   return rows.map((r) => r.name);
 }
 

@@ -29,7 +29,7 @@ export function decodeCursor(raw: unknown): unknown[] | null {
   try {
     const key: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
     if (!Array.isArray(key)) throw new Error('not an array');
-    return key;
+    return key as unknown[];
   } catch {
     throw invalidParameter('cursor', 'is not a cursor this API returned');
   }

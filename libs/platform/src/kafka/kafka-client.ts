@@ -1,5 +1,6 @@
-import { Admin, Kafka, logLevel, Message, Producer, CompressionTypes } from 'kafkajs';
+import { Admin, CompressionTypes, Kafka, logLevel, Producer } from 'kafkajs';
 import { Logger } from 'pino';
+import { BatchConsumer, BatchConsumerOptions } from './batch-consumer';
 
 /**
  * The one place that knows kafkajs (STYLE.md: keep the client behind a small adapter; kafkajs
@@ -91,7 +92,7 @@ export class KafkaClient {
       topic,
       acks: -1,
       compression: CompressionTypes.None,
-      messages: messages as Message[],
+      messages,
     });
   }
 
@@ -129,6 +130,11 @@ export class KafkaClient {
   async topicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
     const admin = await this.connectedAdmin();
     return admin.fetchTopicOffsets(topic);
+  }
+
+  /** A consumer-group member with manual, batch-level offsets (see BatchConsumer). */
+  batchConsumer(options: BatchConsumerOptions): BatchConsumer {
+    return new BatchConsumer(this.kafka, options, this.logger);
   }
 
   async close(): Promise<void> {
