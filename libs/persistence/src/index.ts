@@ -1,3 +1,4 @@
 export * from './data-source';
 export * from './migrator';
 export * from './persistence.module';
+export * from './auth';

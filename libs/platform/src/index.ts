@@ -9,5 +9,6 @@ export * from './metrics/metrics';
 export * from './metrics/metrics.module';
 export * from './health/readiness-check';
 export * from './health/health.module';
+export * from './http/public-route';
 export * from './errors/domain-error';
 export * from './bootstrap/run-app';

@@ -1,15 +1,19 @@
 import { Controller, DynamicModule, Get, Global, Header, Inject, Module } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
+import { PublicRoute } from '../http/public-route';
 
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
-@ApiExcludeController()
+@ApiTags('operations')
+@PublicRoute()
 @Controller()
 class MetricsController {
   constructor(@Inject(METRICS_REGISTRY) private readonly registry: Registry) {}
 
   @Get('metrics')
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ description: 'Prometheus text exposition format', schema: { type: 'string' } })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   async metrics(): Promise<string> {
     return this.registry.metrics();

@@ -1,0 +1,3 @@
+export * from './api-key';
+export * from './api-keys.repository';
+export * from './issue-api-key';
