@@ -7,7 +7,11 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/domain/' },
       to: {
-        path: ['^libs/(contracts|persistence|platform)/', '^apps/', 'node_modules/(@nestjs|typeorm|pg|kafkajs|pino|prom-client)'],
+        path: [
+          '^libs/(contracts|persistence|platform)/',
+          '^apps/',
+          'node_modules/(@nestjs|typeorm|pg|kafkajs|pino|prom-client)',
+        ],
       },
     },
     {
@@ -15,7 +19,13 @@ module.exports = {
       comment: 'contracts are types and validators: no framework, database or broker',
       severity: 'error',
       from: { path: '^libs/contracts/' },
-      to: { path: ['^libs/(persistence|platform)/', '^apps/', 'node_modules/(@nestjs|typeorm|pg|kafkajs)'] },
+      to: {
+        path: [
+          '^libs/(persistence|platform)/',
+          '^apps/',
+          'node_modules/(@nestjs|typeorm|pg|kafkajs)',
+        ],
+      },
     },
     {
       name: 'libs-do-not-import-apps',
@@ -41,6 +51,9 @@ module.exports = {
     exclude: { path: '(\\.spec\\.ts|\\.integration-spec\\.ts)$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

@@ -3,7 +3,13 @@ import request from 'supertest';
 import { createApi } from '../apps/api/src/bootstrap';
 import { createEvaluator } from '../apps/evaluator/src/bootstrap';
 import { createIngest } from '../apps/ingest/src/bootstrap';
-import { TestDatabase, TestTopics, appEnv, createTestDatabase, createTestTopics } from './support/infra';
+import {
+  TestDatabase,
+  TestTopics,
+  appEnv,
+  createTestDatabase,
+  createTestTopics,
+} from './support/infra';
 
 describe('the three apps', () => {
   let db: TestDatabase;
@@ -30,7 +36,10 @@ describe('the three apps', () => {
       const server = app.getHttpServer();
       await request(server).get('/health/live').expect(200);
       const ready = await request(server).get('/health/ready').expect(200);
-      expect(ready.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, kafka: { status: 'up' } } });
+      expect(ready.body).toMatchObject({
+        status: 'ok',
+        info: { database: { status: 'up' }, kafka: { status: 'up' } },
+      });
       const metrics = await request(server).get('/metrics').expect(200);
       expect(metrics.text).toContain('process_cpu_user_seconds_total');
     } finally {

@@ -8,7 +8,11 @@ const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 
 describe('README', () => {
   const variables = [
-    ...new Set([...Object.keys(apiEnvSchema), ...Object.keys(ingestEnvSchema), ...Object.keys(evaluatorEnvSchema)]),
+    ...new Set([
+      ...Object.keys(apiEnvSchema),
+      ...Object.keys(ingestEnvSchema),
+      ...Object.keys(evaluatorEnvSchema),
+    ]),
   ];
 
   it.each(variables)('documents the environment variable %s', (name) => {

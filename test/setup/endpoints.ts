@@ -30,7 +30,10 @@ export function readEndpoints(): TestEndpoints {
 }
 
 export function dockerEngineAnswers(): boolean {
-  const probe = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5000, encoding: 'utf8' });
+  const probe = spawnSync('docker', ['info', '--format', '{{.ServerVersion}}'], {
+    timeout: 5000,
+    encoding: 'utf8',
+  });
   return probe.status === 0 && probe.stdout.trim().length > 0;
 }
 
@@ -42,5 +45,8 @@ export function maintenanceUrl(databaseUrl: string): string {
 }
 
 export function runLocalInfra(): void {
-  execFileSync('bash', [join(ROOT, 'scripts', 'infra-up.sh')], { stdio: 'inherit', env: process.env });
+  execFileSync('bash', [join(ROOT, 'scripts', 'infra-up.sh')], {
+    stdio: 'inherit',
+    env: process.env,
+  });
 }

@@ -16,7 +16,11 @@ async function resolveEndpoints(): Promise<TestEndpoints> {
   const envKafka = process.env.KAFKA_BROKERS;
   const envDb = process.env.DATABASE_URL;
   if (envKafka && envDb) {
-    return { kafkaBrokers: envKafka, adminDatabaseUrl: maintenanceUrl(envDb), source: 'environment' };
+    return {
+      kafkaBrokers: envKafka,
+      adminDatabaseUrl: maintenanceUrl(envDb),
+      source: 'environment',
+    };
   }
   if (dockerEngineAnswers()) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
@@ -70,5 +74,7 @@ export default async function globalSetup(): Promise<void> {
   await dropStaleTestDatabases(endpoints.adminDatabaseUrl);
   writeEndpoints(endpoints);
   process.env.VIGIL_TEST_ENDPOINTS = JSON.stringify(endpoints);
-  process.stdout.write(`\nintegration endpoints (${endpoints.source}): kafka ${endpoints.kafkaBrokers}, postgres ${endpoints.adminDatabaseUrl}\n`);
+  process.stdout.write(
+    `\nintegration endpoints (${endpoints.source}): kafka ${endpoints.kafkaBrokers}, postgres ${endpoints.adminDatabaseUrl}\n`,
+  );
 }

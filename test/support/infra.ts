@@ -18,7 +18,9 @@ function uniqueSuffix(): string {
   return `${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
 }
 
-export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const { adminDatabaseUrl } = readEndpoints();
   const name = `vigil_t_${uniqueSuffix()}`;
   const admin = new Client({ connectionString: adminDatabaseUrl });
@@ -82,7 +84,11 @@ export async function createTestTopics(partitions = 3): Promise<TestTopics> {
 }
 
 /** The environment an app under test boots with: real services, this file's namespace. */
-export function appEnv(db: TestDatabase, topics?: TestTopics, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function appEnv(
+  db: TestDatabase,
+  topics?: TestTopics,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
   return {
     DATABASE_URL: db.url,
     KAFKA_BROKERS: kafkaBrokers(),

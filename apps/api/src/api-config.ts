@@ -16,7 +16,8 @@ export const apiEnvSchema = {
   ...httpVariables(3000),
   ...secretVariables,
   CORS_ORIGINS: str({
-    description: 'Comma-separated origins allowed by CORS for browser dashboards ("*" for any, "" for none)',
+    description:
+      'Comma-separated origins allowed by CORS for browser dashboards ("*" for any, "" for none)',
     default: '-',
   }),
 } satisfies EnvSchema;

@@ -18,20 +18,27 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
   const config = loadConfig(apiEnvSchema, env);
   const logger = createLogger('vigil-api', config.LOG_LEVEL);
   const registry = createMetricsRegistry('api');
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config, logger, registry), {
-    logger: new PinoNestLogger(logger),
-    bodyParser: false,
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.forRoot(config, logger, registry),
+    {
+      logger: new PinoNestLogger(logger),
+      bodyParser: false,
+      rawBody: true,
+    },
+  );
   // CloudEvents and YAML catalogues arrive with their own media types (SPEC §3, §4).
   app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '10mb' });
-  app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'], limit: '10mb' });
+  app.useBodyParser('text', {
+    type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
+    limit: '10mb',
+  });
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
   if (config.CORS_ORIGINS !== '-' && config.CORS_ORIGINS !== '') {
     app.enableCors({
-      origin: config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
+      origin:
+        config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
       exposedHeaders: ['ETag', 'Content-Disposition', 'X-Request-Id'],
     });
   }
@@ -39,7 +46,9 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
     app,
     new DocumentBuilder()
       .setTitle('Vigil API')
-      .setDescription('Continuous control monitoring: SOC 2 Type II operating effectiveness (see SPEC §6).')
+      .setDescription(
+        'Continuous control monitoring: SOC 2 Type II operating effectiveness (see SPEC §6).',
+      )
       .setVersion(process.env.npm_package_version ?? '0.1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
       .build(),

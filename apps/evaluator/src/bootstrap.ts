@@ -11,7 +11,9 @@ export interface StartedEvaluator {
   logger: Logger;
 }
 
-export async function createEvaluator(env: NodeJS.ProcessEnv = process.env): Promise<StartedEvaluator> {
+export async function createEvaluator(
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<StartedEvaluator> {
   const config = loadConfig(evaluatorEnvSchema, env);
   const logger = createLogger('vigil-evaluator', config.LOG_LEVEL);
   const registry = createMetricsRegistry('evaluator');

@@ -24,8 +24,15 @@ export class EvaluatorModule {
         ConfigModule.forRoot(evaluatorEnvSchema, config),
         LoggingModule.forRoot(logger),
         MetricsModule.forRoot(registry),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'vigil-evaluator' }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-evaluator` }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'vigil-evaluator',
+        }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: `${config.KAFKA_CLIENT_ID}-evaluator`,
+        }),
         HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
         ScheduleModule.forRoot(),
         JobsModule,

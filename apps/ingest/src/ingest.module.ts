@@ -22,8 +22,15 @@ export class IngestModule {
         ConfigModule.forRoot(ingestEnvSchema, config),
         LoggingModule.forRoot(logger),
         MetricsModule.forRoot(registry),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'vigil-ingest' }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-ingest` }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'vigil-ingest',
+        }),
+        KafkaModule.forRoot({
+          brokers: config.KAFKA_BROKERS,
+          clientId: `${config.KAFKA_CLIENT_ID}-ingest`,
+        }),
         HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
       ],
     };

@@ -6,9 +6,15 @@ import { join } from 'node:path';
  * entities are discovered rather than listed by hand, so adding one is adding a file.
  * Plain `require` works for compiled JavaScript and under Jest's TypeScript transform alike.
  */
-export function discoverClasses(folder: string, suffix: RegExp): Array<new (...args: never[]) => unknown> {
+export function discoverClasses(
+  folder: string,
+  suffix: RegExp,
+): Array<new (...args: never[]) => unknown> {
   const files = readdirSync(folder)
-    .filter((f) => suffix.test(f) && !f.endsWith('.d.ts') && !/\.(spec|integration-spec)\.(ts|js)$/.test(f))
+    .filter(
+      (f) =>
+        suffix.test(f) && !f.endsWith('.d.ts') && !/\.(spec|integration-spec)\.(ts|js)$/.test(f),
+    )
     .sort();
   const classes: Array<new (...args: never[]) => unknown> = [];
   for (const file of files) {

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     }
     case 'down': {
       const steps = stepsArg ? Number(stepsArg) : 1;
-      if (!Number.isInteger(steps) || steps < 1) throw new Error(`steps must be a positive integer, got "${stepsArg}"`);
+      if (!Number.isInteger(steps) || steps < 1)
+        throw new Error(`steps must be a positive integer, got "${stepsArg}"`);
       const { applied } = await migrateDown(settings, steps);
       console.log(applied.length ? `reverted: ${applied.join(', ')}` : 'nothing to revert');
       break;

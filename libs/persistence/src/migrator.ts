@@ -27,7 +27,9 @@ export async function migrateDown(settings: DatabaseSettings, steps = 1): Promis
   });
 }
 
-export async function migrationStatus(settings: DatabaseSettings): Promise<{ applied: string[]; pending: string[] }> {
+export async function migrationStatus(
+  settings: DatabaseSettings,
+): Promise<{ applied: string[]; pending: string[] }> {
   return withDataSource(settings, async (ds) => {
     const applied = await appliedMigrations(ds);
     const all = ds.migrations.map((m) => m.name ?? m.constructor.name);
@@ -36,13 +38,20 @@ export async function migrationStatus(settings: DatabaseSettings): Promise<{ app
 }
 
 async function appliedMigrations(ds: DataSource): Promise<string[]> {
-  const exists = await ds.query<Array<{ t: string | null }>>(`SELECT to_regclass('schema_migrations') AS t`);
+  const exists = await ds.query<Array<{ t: string | null }>>(
+    `SELECT to_regclass('schema_migrations') AS t`,
+  );
   if (!exists[0]?.t) return [];
-  const rows = await ds.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations ORDER BY id`);
+  const rows = await ds.query<Array<{ name: string }>>(
+    `SELECT name FROM schema_migrations ORDER BY id`,
+  );
   return rows.map((r) => r.name);
 }
 
-async function withDataSource<T>(settings: DatabaseSettings, fn: (ds: DataSource) => Promise<T>): Promise<T> {
+async function withDataSource<T>(
+  settings: DatabaseSettings,
+  fn: (ds: DataSource) => Promise<T>,
+): Promise<T> {
   const ds = createDataSource({ ...settings, poolSize: 2, applicationName: 'vigil-migrate' });
   await ds.initialize();
   try {

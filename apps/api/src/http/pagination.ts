@@ -10,9 +10,11 @@ export const MAX_LIMIT = 1000;
 
 export function parseLimit(raw: unknown, fallback = DEFAULT_LIMIT): number {
   if (raw === undefined || raw === '') return fallback;
-  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw)) throw invalidParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw))
+    throw invalidParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
   const n = Number(raw);
-  if (n < 1 || n > MAX_LIMIT) throw invalidParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
+  if (n < 1 || n > MAX_LIMIT)
+    throw invalidParameter('limit', `must be an integer from 1 to ${MAX_LIMIT}`);
   return n;
 }
 
@@ -38,6 +40,7 @@ export function decodeCursor(raw: unknown): unknown[] | null {
 /** Builds a page from `limit + 1` fetched rows: the extra row only says there is more. */
 export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]): Page<T> {
   const items = rows.slice(0, limit);
-  const nextCursor = rows.length > limit && items.length > 0 ? encodeCursor(keyOf(items[items.length - 1])) : null;
+  const nextCursor =
+    rows.length > limit && items.length > 0 ? encodeCursor(keyOf(items[items.length - 1])) : null;
   return { items, nextCursor };
 }

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Inject,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { LOGGER } from '@vigil/platform';
@@ -63,9 +70,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
           detail = message.map(String).join('; ');
         } else if (typeof message === 'string') detail = message;
       }
-      return { type: 'about:blank', title: TITLES[status] ?? 'Error', status, detail, instance, errors };
+      return {
+        type: 'about:blank',
+        title: TITLES[status] ?? 'Error',
+        status,
+        detail,
+        instance,
+        errors,
+      };
     }
-    const status = isBodyParserError(exception) ? exception.status : HttpStatus.INTERNAL_SERVER_ERROR;
+    const status = isBodyParserError(exception)
+      ? exception.status
+      : HttpStatus.INTERNAL_SERVER_ERROR;
     return {
       type: 'about:blank',
       title: TITLES[status] ?? 'Error',

@@ -31,7 +31,12 @@ export class ProblemException extends HttpException {
 }
 
 export function badRequest(detail: string, errors?: ProblemDetails['errors']): ProblemException {
-  return new ProblemException({ status: HttpStatus.BAD_REQUEST, title: 'Bad Request', detail, errors });
+  return new ProblemException({
+    status: HttpStatus.BAD_REQUEST,
+    title: 'Bad Request',
+    detail,
+    errors,
+  });
 }
 
 export function notFound(detail: string): ProblemException {

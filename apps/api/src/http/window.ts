@@ -11,19 +11,24 @@ const MAX_WINDOW_MS = 5 * 366 * 86_400_000;
 /** Parses an RFC 3339 timestamp with an explicit offset; anything else is a 400 naming the parameter. */
 export function parseInstant(parameter: string, raw: unknown): Date {
   if (typeof raw !== 'string' || !RFC3339.test(raw)) {
-    throw invalidParameter(parameter, 'must be an RFC 3339 date-time with offset, e.g. 2026-01-01T00:00:00Z');
+    throw invalidParameter(
+      parameter,
+      'must be an RFC 3339 date-time with offset, e.g. 2026-01-01T00:00:00Z',
+    );
   }
   const date = new Date(raw);
   if (Number.isNaN(date.getTime())) throw invalidParameter(parameter, 'is not a valid date-time');
   const year = date.getUTCFullYear();
-  if (year < 1970 || year > 9999) throw invalidParameter(parameter, 'must lie between 1970 and 9999');
+  if (year < 1970 || year > 9999)
+    throw invalidParameter(parameter, 'must lie between 1970 and 9999');
   return date;
 }
 
 /** `P90D`, `P12W`, `P1Y`…: days only, weeks, or years; no fractional parts. */
 export function parseWindowDuration(raw: string): number {
   const m = /^P(?:(\d{1,4})Y)?(?:(\d{1,4})W)?(?:(\d{1,5})D)?$/.exec(raw);
-  if (!m || raw === 'P') throw invalidParameter('window', 'must be an ISO 8601 duration in days, e.g. P90D');
+  if (!m || raw === 'P')
+    throw invalidParameter('window', 'must be an ISO 8601 duration in days, e.g. P90D');
   const days = Number(m[1] ?? 0) * 365 + Number(m[2] ?? 0) * 7 + Number(m[3] ?? 0);
   if (days <= 0) throw invalidParameter('window', 'must be longer than zero');
   return days * 86_400_000;
@@ -49,12 +54,14 @@ export function parseQueryWindow(
     window = { from, to };
   } else {
     const raw = query.window ?? options.defaultWindow;
-    if (raw === undefined) throw invalidParameter('from', 'give from and to, or window (e.g. P90D)');
+    if (raw === undefined)
+      throw invalidParameter('from', 'give from and to, or window (e.g. P90D)');
     if (typeof raw !== 'string') throw invalidParameter('window', 'must be a string like P90D');
     const ms = parseWindowDuration(raw);
     window = { from: new Date(now.getTime() - ms), to: now };
   }
-  if (window.from.getTime() >= window.to.getTime()) throw invalidParameter('from', 'must be before to');
+  if (window.from.getTime() >= window.to.getTime())
+    throw invalidParameter('from', 'must be before to');
   if (window.to.getTime() - window.from.getTime() > MAX_WINDOW_MS) {
     throw invalidParameter('window', 'must not be longer than five years');
   }

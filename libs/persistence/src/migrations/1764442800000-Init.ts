@@ -11,7 +11,9 @@ export class Init1764442800000 implements MigrationInterface {
         value text NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`INSERT INTO vigil_meta (key, value) VALUES ('installed_at', now()::text)`);
+    await queryRunner.query(
+      `INSERT INTO vigil_meta (key, value) VALUES ('installed_at', now()::text)`,
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

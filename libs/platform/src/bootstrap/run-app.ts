@@ -17,9 +17,12 @@ export async function runApp(
     started = await start();
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) process.stderr.write(`${name}: configuration error: ${problem}\n`);
+      for (const problem of error.problems)
+        process.stderr.write(`${name}: configuration error: ${problem}\n`);
     } else {
-      process.stderr.write(`${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
     process.exit(1);
   }

@@ -22,7 +22,12 @@ describe(loadConfig.name, () => {
   it('names every wrong variable in one error when several are wrong', () => {
     let caught: unknown;
     try {
-      loadConfig(schema, { DATABASE_URL: 'mysql://x/y', KAFKA_BROKERS: 'nohost', PORT: '70000', LOG_LEVEL: 'loud' });
+      loadConfig(schema, {
+        DATABASE_URL: 'mysql://x/y',
+        KAFKA_BROKERS: 'nohost',
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+      });
     } catch (error) {
       caught = error;
     }
@@ -37,6 +42,8 @@ describe(loadConfig.name, () => {
   });
 
   it('rejects a non-integer port', () => {
-    expect(() => loadConfig(schema, { NAME: 'x', PORT: '80a' })).toThrow('PORT must be an integer, got "80a"');
+    expect(() => loadConfig(schema, { NAME: 'x', PORT: '80a' })).toThrow(
+      'PORT must be an integer, got "80a"',
+    );
   });
 });

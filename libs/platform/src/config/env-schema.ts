@@ -29,7 +29,9 @@ export interface EnvVariable<T> extends VariableDoc {
 }
 
 export type EnvSchema = Record<string, EnvVariable<unknown>>;
-export type ConfigOf<S extends EnvSchema> = { [K in keyof S]: S[K] extends EnvVariable<infer T> ? T : never };
+export type ConfigOf<S extends EnvSchema> = {
+  [K in keyof S]: S[K] extends EnvVariable<infer T> ? T : never;
+};
 
 function withDefault(raw: string | undefined, fallback: string | undefined): string | undefined {
   return raw === undefined || raw.trim() === '' ? fallback : raw.trim();
@@ -59,8 +61,10 @@ export function int(doc: VariableDoc & { min?: number; max?: number }): EnvVaria
       if (value === undefined) return fail(name, 'is required');
       if (!/^-?\d+$/.test(value)) return fail(name, `must be an integer, got "${value}"`);
       const n = Number(value);
-      if (doc.min !== undefined && n < doc.min) return fail(name, `must be >= ${doc.min}, got ${n}`);
-      if (doc.max !== undefined && n > doc.max) return fail(name, `must be <= ${doc.max}, got ${n}`);
+      if (doc.min !== undefined && n < doc.min)
+        return fail(name, `must be >= ${doc.min}, got ${n}`);
+      if (doc.max !== undefined && n > doc.max)
+        return fail(name, `must be <= ${doc.max}, got ${n}`);
       return n;
     },
   };

@@ -63,7 +63,11 @@ export class KafkaClient {
 
   private async connectedProducer(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 5 });
+      const producer = this.kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: true,
+        maxInFlightRequests: 5,
+      });
       await producer.connect();
       return producer;
     })().catch((error: unknown) => {
@@ -117,7 +121,10 @@ export class KafkaClient {
     const admin = await this.connectedAdmin();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`Kafka did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       const cluster = await Promise.race([admin.describeCluster(), timeout]);
@@ -127,7 +134,9 @@ export class KafkaClient {
     }
   }
 
-  async topicOffsets(topic: string): Promise<Array<{ partition: number; high: string; low: string }>> {
+  async topicOffsets(
+    topic: string,
+  ): Promise<Array<{ partition: number; high: string; low: string }>> {
     const admin = await this.connectedAdmin();
     return admin.fetchTopicOffsets(topic);
   }
@@ -142,6 +151,9 @@ export class KafkaClient {
     const admin = this.admin;
     this.producer = undefined;
     this.admin = undefined;
-    await Promise.allSettled([producer?.then((p) => p.disconnect()), admin?.then((a) => a.disconnect())]);
+    await Promise.allSettled([
+      producer?.then((p) => p.disconnect()),
+      admin?.then((a) => a.disconnect()),
+    ]);
   }
 }

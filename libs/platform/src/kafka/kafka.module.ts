@@ -1,4 +1,11 @@
-import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { Logger } from 'pino';
 import { LOGGER } from '../logging/logging.module';
 import { KafkaClient, KafkaSettings } from './kafka-client';
@@ -24,7 +31,8 @@ export class KafkaModule {
         {
           provide: KafkaClient,
           inject: [LOGGER],
-          useFactory: (logger: Logger) => new KafkaClient(settings, logger.child({ component: 'kafka' })),
+          useFactory: (logger: Logger) =>
+            new KafkaClient(settings, logger.child({ component: 'kafka' })),
         },
         KafkaClientLifecycle,
       ],

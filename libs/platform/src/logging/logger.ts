@@ -8,7 +8,10 @@ export function createLogger(name: string, level: LevelWithSilent = 'info'): Log
     level,
     base: { app: name },
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: ['*.authorization', '*.password', '*.apiKey', 'req.headers.authorization'], remove: true },
+    redact: {
+      paths: ['*.authorization', '*.password', '*.apiKey', 'req.headers.authorization'],
+      remove: true,
+    },
   });
 }
 

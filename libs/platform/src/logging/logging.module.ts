@@ -7,6 +7,10 @@ export const LOGGER = Symbol('LOGGER');
 @Module({})
 export class LoggingModule {
   static forRoot(logger: Logger): DynamicModule {
-    return { module: LoggingModule, providers: [{ provide: LOGGER, useValue: logger }], exports: [LOGGER] };
+    return {
+      module: LoggingModule,
+      providers: [{ provide: LOGGER, useValue: logger }],
+      exports: [LOGGER],
+    };
   }
 }
