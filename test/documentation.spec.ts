@@ -16,7 +16,7 @@ describe('README', () => {
   ];
 
   it.each(variables)('documents the environment variable %s', (name) => {
-    expect(readme).toMatch(new RegExp(`^\\| \`${name}\` \\|`, 'm'));
+    expect(readme).toMatch(new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`, 'm'));
   });
 
   it('keeps the two-command quick start', () => {

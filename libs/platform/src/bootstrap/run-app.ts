@@ -25,6 +25,7 @@ export async function runApp(
       );
     }
     process.exit(1);
+    return;
   }
   const { app, logger, shutdownTimeoutMs } = started;
   let stopping = false;
