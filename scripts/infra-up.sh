@@ -140,6 +140,10 @@ kafka_up() {
     die "Kafka is not reachable at $KAFKA_HOST:$KAFKA_PORT and only a local broker (127.0.0.1) can be started here"
 
   take_lock
+  if tcp_open 127.0.0.1 "$KAFKA_PORT"; then # came up while we waited for the lock
+    info "Kafka already running at 127.0.0.1:$KAFKA_PORT"
+    return 0
+  fi
   local pid
   # A broker we started earlier may still be booting: wait for it rather than start a second.
   if pid="$(broker_pid)"; then

@@ -71,7 +71,7 @@ broker_pid() {
   pid="$(tr -dc '0-9' <"$KAFKA_PID_FILE")"
   [[ -n "$pid" ]] || return 1
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" == *" kafka.Kafka "* ]] || return 1
   printf '%s\n' "$pid"
 }
 
