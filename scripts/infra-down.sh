@@ -6,7 +6,7 @@
 #   scripts/infra-down.sh --wipe   stop the broker and delete .vigil/kafka/data
 set -euo pipefail
 
-# shellcheck source=lib/infra-common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/infra-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra-common.sh"
 
 wipe=false

@@ -13,7 +13,7 @@
 #   KAFKA_READY_TIMEOUT  seconds to wait for the broker port (default 60)
 set -euo pipefail
 
-# shellcheck source=lib/infra-common.sh
+# shellcheck source-path=SCRIPTDIR source=lib/infra-common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/infra-common.sh"
 
 KAFKA_READY_TIMEOUT="${KAFKA_READY_TIMEOUT:-60}"
@@ -224,8 +224,9 @@ start_local_cluster() {
 }
 
 postgres_up() {
-  command -v pg_isready >/dev/null 2>&1 && command -v psql >/dev/null 2>&1 ||
+  if ! command -v pg_isready >/dev/null 2>&1 || ! command -v psql >/dev/null 2>&1; then
     die "psql/pg_isready not found: apt-get install postgresql-client"
+  fi
   if ! pg_ready; then
     start_local_cluster
     local deadline=$((SECONDS + PG_READY_TIMEOUT))

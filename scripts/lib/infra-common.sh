@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the variables are used by the scripts that source this
 # Shared by scripts/infra-up.sh and scripts/infra-down.sh. Source it; do not run it.
 #
 # Local state lives under .vigil/ at the repository root (git-ignored):
@@ -60,6 +61,7 @@ is_local_host() {
 # True when something accepts a TCP connection on host:port (bash's /dev/tcp, no netcat).
 tcp_open() {
   local host="$1" port="$2"
+  # shellcheck disable=SC2016 # expanded by the inner bash
   timeout 2 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null
 }
 
