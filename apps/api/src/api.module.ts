@@ -10,6 +10,7 @@ import {
   KafkaReadiness,
   LoggingModule,
   MetricsModule,
+  topicPolicy,
 } from '@vigil/platform';
 import { PersistenceModule } from '@vigil/persistence';
 import { ApiConfig, apiEnvSchema } from './api-config';
@@ -30,7 +31,10 @@ export class ApiModule {
         LoggingModule.forRoot(logger),
         MetricsModule.forRoot(registry),
         PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'vigil-api' }),
-        KafkaModule.forRoot({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-api` }),
+        KafkaModule.forRoot(
+          { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-api` },
+          topicPolicy(config, [config.VIGIL_TOPIC_RESULTS]),
+        ),
         HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
         AuthModule,
         CatalogModule,

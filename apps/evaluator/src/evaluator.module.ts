@@ -10,6 +10,7 @@ import {
   KafkaReadiness,
   LoggingModule,
   MetricsModule,
+  topicPolicy,
 } from '@vigil/platform';
 import { PersistenceModule } from '@vigil/persistence';
 import { EvaluatorConfig, evaluatorEnvSchema } from './evaluator-config';
@@ -29,10 +30,10 @@ export class EvaluatorModule {
           poolSize: config.DATABASE_POOL_SIZE,
           applicationName: 'vigil-evaluator',
         }),
-        KafkaModule.forRoot({
-          brokers: config.KAFKA_BROKERS,
-          clientId: `${config.KAFKA_CLIENT_ID}-evaluator`,
-        }),
+        KafkaModule.forRoot(
+          { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-evaluator` },
+          topicPolicy(config, [config.VIGIL_TOPIC_STATUS]),
+        ),
         HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
         ScheduleModule.forRoot(),
         JobsModule,

@@ -1,6 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'pino';
 import { ConfigError } from '../config/env-schema';
+import { StartupError } from '../kafka/topic-provisioning';
 
 /**
  * Starts an app and makes it leave cleanly: SIGTERM/SIGINT close the Nest context (which
@@ -16,7 +17,9 @@ export async function runApp(
   try {
     started = await start();
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof StartupError) {
+      process.stderr.write(`${name}: cannot start: ${error.message}\n`);
+    } else if (error instanceof ConfigError) {
       for (const problem of error.problems)
         process.stderr.write(`${name}: configuration error: ${problem}\n`);
     } else {

@@ -1,5 +1,6 @@
 import {
   EnvSchema,
+  bool,
   EnvVariable,
   brokerList,
   int,
@@ -47,6 +48,10 @@ export const kafkaVariables = {
     default: '6',
     min: 1,
     max: 1000,
+  }),
+  VIGIL_TOPIC_AUTO_CREATE: bool({
+    description: 'Create missing topics at start; when false, an app refuses to start without them',
+    default: 'true',
   }),
   VIGIL_TOPIC_REPLICATION: int({
     description: 'Replication factor used when Vigil creates its topics',
