@@ -1,0 +1,3 @@
+export * from './catalog-document';
+export * from './parse-catalog-document';
+export * from './render-catalog-document';
