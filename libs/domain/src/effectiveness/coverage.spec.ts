@@ -1,7 +1,7 @@
 import { coverage } from './coverage';
 
 describe(coverage.name, () => {
-  it('is the share of occurrences that produced a pass or a fail', () => {
+  it('is the share of occurrences with a pass or a fail when some were expected', () => {
     expect(coverage({ expectedOccurrences: 8, passedOccurrences: 5, failedOccurrences: 1 })).toBe(
       0.75,
     );

@@ -67,7 +67,7 @@ describe(evaluatePair.name, () => {
       });
     });
 
-    it('lists every expected slot with its results and distinct evidence', () => {
+    it('lists every expected slot with its results and distinct evidence when asked for slots', () => {
       const { slots } = evaluatePair(input({ window, scopes, results }));
       expect(slots.map((s) => s.status)).toEqual([
         'passed',
@@ -241,7 +241,7 @@ describe(evaluatePair.name, () => {
     });
   });
 
-  it('drops the quarter the assignment ends in and excludes a not_applicable quarter', () => {
+  it('drops the quarter the assignment ends in and excludes a quarter when it is not_applicable', () => {
     const { effectiveness, slots } = evaluatePair(
       input({
         window: { from: at('2026-01-01T00:00Z'), to: at('2027-01-01T00:00Z') },
@@ -375,6 +375,22 @@ describe(evaluatePair.name, () => {
       inScopeSeconds: 21.5 * 86400,
       complianceSeconds: { compliant: 21.5 * 86400, considered: 21.5 * 86400 },
       resultCounts: { pass: 31, fail: 0, error: 0, notApplicable: 0 },
+    });
+  });
+
+  it('meets the minimum period on the whole window when asOf has elapsed only part of it', () => {
+    const { effectiveness } = evaluatePair(
+      input({
+        window: { from: at('2026-01-01T00:00Z'), to: at('2026-04-01T00:00Z') },
+        asOf: at('2026-02-01T00:00Z'),
+        scopes: [scope('monthly', '2025-01-01T00:00Z')],
+        results: [resultAt('2026-01-15T00:00Z', 'pass')],
+      }),
+    );
+    expect(effectiveness).toMatchObject({
+      expectedOccurrences: 1,
+      meetsMinimumPeriod: true,
+      inScopeSeconds: 90 * 86400,
     });
   });
 

@@ -27,6 +27,11 @@ function evidenceUris(results: readonly ResultPoint[]): string[] {
 /**
  * Evaluates one (service, control) pair over a window (SPEC §5, every rule): the expected
  * slots with their status and evidence, and the pair's effectiveness.
+ *
+ * `asOf` later than `window.to` is clamped to it (SPEC: `asOf = min(to, now)`). Results are
+ * ordered by time here if they are not already (ties keep their given order).
+ *
+ * @throws RangeError when the window is unbounded or inverted, or scope intervals overlap.
  */
 export function evaluatePair(input: PairEvaluationInput): {
   effectiveness: PairEffectiveness;

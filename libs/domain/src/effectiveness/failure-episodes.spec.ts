@@ -58,7 +58,7 @@ describe(failureEpisodes.name, () => {
     ]);
   });
 
-  it('counts an episode starting exactly at from but not one starting exactly at asOf', () => {
+  it('counts an episode when it starts exactly at from but not when exactly at asOf', () => {
     const results = [
       resultAt('2026-01-01T00:00Z', 'fail'),
       resultAt('2026-01-02T00:00Z', 'pass'),
@@ -107,7 +107,7 @@ describe(failureEpisodes.name, () => {
 });
 
 describe(remediatedEpisodes.name, () => {
-  it('counts episodes with an end', () => {
+  it('counts episodes when they have an end', () => {
     expect(
       remediatedEpisodes([
         { start: 0, end: 1 },
@@ -119,7 +119,7 @@ describe(remediatedEpisodes.name, () => {
 });
 
 describe(openEpisodes.name, () => {
-  it('counts episodes without an end', () => {
+  it('counts episodes when they have no end', () => {
     expect(
       openEpisodes([
         { start: 0, end: 1 },

@@ -11,7 +11,7 @@ describe(longestDeviationStreak.name, () => {
     [['failed', 'missed', 'not_applicable', 'failed', 'passed', 'missed'], 3],
     [['not_applicable', 'not_applicable'], 0],
     [['missed', 'missed', 'missed'], 3],
-  ])('is %j → %i', (statuses, streak) => {
+  ])('finds, when the statuses are %j, a streak of %i', (statuses, streak) => {
     expect(longestDeviationStreak(statuses)).toBe(streak);
   });
 

@@ -30,7 +30,7 @@ describe(meetsMinimumPeriod.name, () => {
     ).toBe(true);
   });
 
-  it('counts the whole window, not only its elapsed part', () => {
+  it('is met when the assignment is still open at the window end', () => {
     expect(meetsMinimumPeriod({ scopes: [scope('daily', '2026-01-01T00:00Z')], window: q1 })).toBe(
       true,
     );

@@ -19,7 +19,7 @@ describe(resultCounts.name, () => {
 });
 
 describe(lateResults.name, () => {
-  it('counts late results with time in [from, to)', () => {
+  it('counts late results in [from, to) when given results around the window', () => {
     expect(lateResults(results, window)).toBe(2);
   });
 });

@@ -12,7 +12,7 @@ describe(slotStatus.name, () => {
     [['not_applicable', 'pass'], 'passed'],
     [['not_applicable', 'not_applicable'], 'not_applicable'],
     [[], 'missed'],
-  ])('is %j → %s', (list, status) => {
+  ])('turns %j into %s when those are the slot results', (list, status) => {
     expect(slotStatus(outcomes(...list))).toBe(status);
   });
 });

@@ -22,7 +22,7 @@ describe(complianceTime.name, () => {
     expect(timeInCompliance(results, range)).toBe(0.3);
   });
 
-  it('leaves time under a fresh not_applicable out of both durations', () => {
+  it('leaves time out of both durations when its latest fresh result is not_applicable', () => {
     const results = [
       resultAt('2026-01-01T00:00Z', 'pass'),
       resultAt('2026-01-03T00:00Z', 'not_applicable'), // excluded until 5 January, then stale
@@ -34,7 +34,7 @@ describe(complianceTime.name, () => {
     });
   });
 
-  it('counts time with no result at all as not compliant', () => {
+  it('counts time as not compliant when there is no result at all', () => {
     const range = { scopes: daily, from: at('2026-01-01T00:00Z'), asOf: at('2026-01-03T00:00Z') };
     expect(complianceTime([], range)).toEqual({ compliant: 0, considered: 2 * DAY_MS });
     expect(timeInCompliance([], range)).toBe(0);
@@ -79,7 +79,7 @@ describe(complianceTime.name, () => {
     expect(complianceTime(results, range)).toEqual({ compliant: DAY_MS, considered: 2 * DAY_MS });
   });
 
-  it('ignores results from asOf on', () => {
+  it('ignores a result when it is at asOf or later', () => {
     const results = [resultAt('2026-01-02T00:00Z', 'pass')];
     const range = { scopes: daily, from: at('2026-01-01T00:00Z'), asOf: at('2026-01-02T00:00Z') };
     expect(complianceTime(results, range)).toEqual({ compliant: 0, considered: DAY_MS });
@@ -98,7 +98,7 @@ describe(complianceTime.name, () => {
   it.each([
     ['minute by minute over a few days', minuteGrid, ['hourly', 'daily'] as const],
     ['hour by hour over ten weeks', hourGrid, ['daily', 'weekly', 'monthly', 'annually'] as const],
-  ])('matches sampling %s', (_, grid, frequencies) => {
+  ])('matches sampling when stepping %s', (_, grid, frequencies) => {
     // Results also fall before the window, so the context result matters.
     const lead = Math.floor(grid.steps / 3);
     const resultGrid = {

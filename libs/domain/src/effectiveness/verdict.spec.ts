@@ -31,7 +31,7 @@ describe(verdict.name, () => {
 });
 
 describe(worstVerdict.name, () => {
-  it('orders not_effective > effective_with_exceptions > effective > not_in_scope', () => {
+  it('orders not_effective > effective_with_exceptions > effective > not_in_scope when comparing', () => {
     const ordered: Verdict[] = [
       'not_in_scope',
       'effective',

@@ -26,7 +26,7 @@ describe(slotStartAt.name, () => {
     ['quarterly', '2026-12-31T23:59:59.999Z', '2026-10-01T00:00:00.000Z'],
     ['quarterly', '2026-03-31T23:59:59.999Z', '2026-01-01T00:00:00.000Z'],
     ['annually', '2024-12-31T23:59:59.999Z', '2024-01-01T00:00:00.000Z'],
-  ] as const)('starts the %s slot of %s at %s', (frequency, t, start) => {
+  ] as const)('starts the %s slot when t is %s at %s', (frequency, t, start) => {
     expect(iso(slotStartAt(frequency, at(t)))).toBe(start);
   });
 
@@ -65,9 +65,12 @@ describe(nextSlotStart.name, () => {
     ['monthly', '2026-12-01T00:00Z', '2027-01-01T00:00:00.000Z'],
     ['quarterly', '2026-10-01T00:00Z', '2027-01-01T00:00:00.000Z'],
     ['annually', '2024-01-01T00:00Z', '2025-01-01T00:00:00.000Z'],
-  ] as const)('follows the %s slot starting %s with %s', (frequency, start, next) => {
-    expect(iso(nextSlotStart(frequency, at(start)))).toBe(next);
-  });
+  ] as const)(
+    'ends the %s slot starting %s at %s when given its start',
+    (frequency, start, next) => {
+      expect(iso(nextSlotStart(frequency, at(start)))).toBe(next);
+    },
+  );
 
   it('ends the slot containing the instant when given an instant inside a slot', () => {
     expect(iso(nextSlotStart('monthly', at('2024-01-31T12:00Z')))).toBe('2024-02-01T00:00:00.000Z');

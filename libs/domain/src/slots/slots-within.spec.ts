@@ -43,7 +43,7 @@ describe(slotsWithin.name, () => {
     ]);
   });
 
-  it('cuts a year into January, April, July and October quarters', () => {
+  it('cuts January, April, July and October quarters when the interval is a calendar year', () => {
     expect(starts('quarterly', '2026-01-01T00:00Z', '2027-01-01T00:00Z')).toEqual([
       '2026-01-01T00:00:00.000Z',
       '2026-04-01T00:00:00.000Z',
