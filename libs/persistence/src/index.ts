@@ -2,3 +2,4 @@ export * from './data-source';
 export * from './migrator';
 export * from './persistence.module';
 export * from './auth';
+export * from './catalog';
