@@ -45,7 +45,8 @@ export function complianceTime(
   for (const part of scopePartsWithin(range.scopes, { from: range.from, to: range.asOf })) {
     const freshFor = 2 * nominalPeriodMs(part.frequency);
     let cursor = part.from;
-    // `governing` is the index of the last result with time <= cursor, or -1 if there is none.
+    // `next` is the first result after `cursor`, so `next - 1` is the one governing `cursor`
+    // (-1: no result yet); the state is constant until `next` or the end of the part.
     let next = firstAfter(ordered, cursor);
     while (cursor < part.to) {
       const governing = next - 1;
