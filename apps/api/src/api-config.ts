@@ -3,6 +3,7 @@ import {
   EnvSchema,
   databaseVariables,
   httpVariables,
+  int,
   kafkaVariables,
   processVariables,
   secretVariables,
@@ -19,6 +20,13 @@ export const apiEnvSchema = {
     description:
       'Comma-separated origins allowed by CORS for browser dashboards ("*" for any, "" for none)',
     default: '-',
+  }),
+  RATE_LIMIT_PER_MINUTE: int({
+    description:
+      'Requests per minute allowed per API key, per API process (token bucket; 0 = no limit)',
+    default: '600',
+    min: 0,
+    max: 1_000_000,
   }),
 } satisfies EnvSchema;
 

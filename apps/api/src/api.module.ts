@@ -18,6 +18,7 @@ import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { EffectivenessModule } from './effectiveness/effectiveness.module';
 import { ExportsModule } from './exports/exports.module';
+import { HttpConventionsModule } from './http/http-conventions.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { ResultsModule } from './results/results.module';
 
@@ -30,12 +31,17 @@ export class ApiModule {
         ConfigModule.forRoot(apiEnvSchema, config),
         LoggingModule.forRoot(logger),
         MetricsModule.forRoot(registry),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'vigil-api' }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          applicationName: 'vigil-api',
+        }),
         KafkaModule.forRoot(
           { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-api` },
           topicPolicy(config, [config.VIGIL_TOPIC_RESULTS]),
         ),
         HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
+        HttpConventionsModule,
         AuthModule,
         CatalogModule,
         ResultsModule,

@@ -6,6 +6,8 @@ import { Logger } from 'pino';
 import { PinoNestLogger, createLogger, createMetricsRegistry, loadConfig } from '@vigil/platform';
 import { ApiConfig, apiEnvSchema } from './api-config';
 import { ApiModule } from './api.module';
+import { documentSecurity } from './http/openapi';
+import { createHttpDurationHistogram, requestContext } from './http/request-context';
 
 export interface StartedApi {
   app: INestApplication;
@@ -26,6 +28,8 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
       rawBody: true,
     },
   );
+  // First: request id, request log line and latency histogram for every request, even a 404.
+  app.use(requestContext(logger, createHttpDurationHistogram(registry)));
   // CloudEvents and YAML catalogues arrive with their own media types (SPEC §3, §4).
   app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '10mb' });
   app.useBodyParser('text', {
@@ -39,7 +43,14 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
     app.enableCors({
       origin:
         config.CORS_ORIGINS === '*' ? true : config.CORS_ORIGINS.split(',').map((o) => o.trim()),
-      exposedHeaders: ['ETag', 'Content-Disposition', 'X-Request-Id'],
+      exposedHeaders: [
+        'ETag',
+        'Content-Disposition',
+        'X-Request-Id',
+        'Retry-After',
+        'WWW-Authenticate',
+      ],
+      maxAge: 600,
     });
   }
   const document = SwaggerModule.createDocument(
@@ -53,6 +64,7 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key' })
       .build(),
   );
+  documentSecurity(app, document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return { app, config, logger };
 }

@@ -1,5 +1,26 @@
 import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { ApiKeysRepository } from '@vigil/persistence';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { ApiKeyGuard } from './api-key.guard';
+import { BootstrapAdminKey } from './bootstrap-admin-key';
+import { KeysController } from './keys.controller';
+import { KeysService } from './keys.service';
 
-/** Placeholder: filled in by the issue that owns this feature. */
-@Module({})
+/** API keys, roles and the global key guard (SPEC §6); `/api/v1/keys` for admins. */
+@Module({
+  controllers: [KeysController],
+  providers: [
+    {
+      provide: ApiKeysRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new ApiKeysRepository(ds),
+    },
+    ApiKeyAuthenticator,
+    KeysService,
+    BootstrapAdminKey,
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+  ],
+})
 export class AuthModule {}

@@ -1,10 +1,13 @@
 import { SetMetadata } from '@nestjs/common';
+import { API_KEY_ROLES, ApiKeyRole } from '@vigil/persistence';
+import { PUBLIC_ROUTE_KEY } from '@vigil/platform';
 
-export type Role = 'admin' | 'dashboard' | 'auditor' | 'producer';
-export const ROLES: readonly Role[] = ['admin', 'dashboard', 'auditor', 'producer'];
+export type Role = ApiKeyRole;
+export const ROLES: readonly Role[] = API_KEY_ROLES;
 
 export const ROLES_KEY = 'vigil:roles';
-export const PUBLIC_KEY = 'vigil:public';
+/** The same key as libs/platform's `PublicRoute()`, so shared controllers can be public too. */
+export const PUBLIC_KEY = PUBLIC_ROUTE_KEY;
 
 /** The roles allowed to call a route (SPEC §6). Routes without it are admin-only. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);

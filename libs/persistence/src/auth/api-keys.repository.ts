@@ -23,6 +23,8 @@ export interface ApiKeyInsert {
   expiresAt: Date | null;
 }
 
+/** Millisecond precision, as JavaScript dates have: page cursors carry created_at exactly. */
+const CREATED_NOW = `date_trunc('milliseconds', now())`;
 const COLUMNS = `id, name, role, key_prefix, services, expires_at, revoked_at, created_at, last_used_at`;
 
 function toRecord(row: ApiKeyRow): ApiKeyRecord {
@@ -44,39 +46,40 @@ export class ApiKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async insert(key: ApiKeyInsert): Promise<ApiKeyRecord> {
-    const rows = (await this.dataSource.query(
-      `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, services, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+    const rows = await this.dataSource.query<ApiKeyRow[]>(
+      `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, services, expires_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, ${CREATED_NOW})
        RETURNING ${COLUMNS}`,
       [randomUUID(), key.name, key.role, key.keyHash, key.keyPrefix, key.services, key.expiresAt],
-    )) as ApiKeyRow[];
+    );
     return toRecord(rows[0]);
   }
 
   /** Inserts unless a key with this hash exists (any role, revoked or not); null when it did. */
   async insertUnlessHashExists(key: ApiKeyInsert): Promise<ApiKeyRecord | null> {
-    const rows = (await this.dataSource.query(
-      `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, services, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+    const rows = await this.dataSource.query<ApiKeyRow[]>(
+      `INSERT INTO api_keys (id, name, role, key_hash, key_prefix, services, expires_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, ${CREATED_NOW})
        ON CONFLICT (key_hash) DO NOTHING
        RETURNING ${COLUMNS}`,
       [randomUUID(), key.name, key.role, key.keyHash, key.keyPrefix, key.services, key.expiresAt],
-    )) as ApiKeyRow[];
+    );
     return rows.length > 0 ? toRecord(rows[0]) : null;
   }
 
   async findByHash(keyHash: string): Promise<ApiKeyRecord | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ApiKeyRow[]>(
       `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1`,
       [keyHash],
-    )) as ApiKeyRow[];
+    );
     return rows.length > 0 ? toRecord(rows[0]) : null;
   }
 
   async findById(id: string): Promise<ApiKeyRecord | null> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [
-      id,
-    ])) as ApiKeyRow[];
+    const rows = await this.dataSource.query<ApiKeyRow[]>(
+      `SELECT ${COLUMNS} FROM api_keys WHERE id = $1`,
+      [id],
+    );
     return rows.length > 0 ? toRecord(rows[0]) : null;
   }
 
@@ -85,21 +88,21 @@ export class ApiKeysRepository {
     limit: number,
     after: { createdAt: Date; id: string } | null,
   ): Promise<ApiKeyRecord[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ApiKeyRow[]>(
       after === null
         ? `SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id LIMIT $1`
         : `SELECT ${COLUMNS} FROM api_keys WHERE (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $1`,
       after === null ? [limit] : [limit, after.createdAt, after.id],
-    )) as ApiKeyRow[];
+    );
     return rows.map(toRecord);
   }
 
   /** Idempotent: a key revoked twice keeps its first revocation time. Null for an unknown id. */
   async revoke(id: string, at: Date): Promise<ApiKeyRecord | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<[ApiKeyRow[], number]>(
       `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, at],
-    )) as [ApiKeyRow[], number];
+    );
     const updated = rows[0];
     return updated.length > 0 ? toRecord(updated[0]) : null;
   }
