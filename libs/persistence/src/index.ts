@@ -3,3 +3,4 @@ export * from './migrator';
 export * from './persistence.module';
 export * from './auth';
 export * from './catalog';
+export * from './effectiveness';

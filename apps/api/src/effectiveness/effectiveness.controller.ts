@@ -1,0 +1,255 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ROLLING_WINDOW_DAYS } from '@vigil/domain';
+import type { SnapshotScope } from '@vigil/persistence';
+import { Principal, allowedServices, assertServiceAllowed } from '../auth/principal';
+import { READERS, Roles } from '../auth/roles.decorator';
+import { parseLimit } from '../http/pagination';
+import { ProblemException, invalidParameter } from '../http/problem';
+import { parseQueryWindow } from '../http/window';
+import {
+  CriterionEffectivenessDto,
+  FleetEffectivenessDto,
+  PairEffectivenessResponseDto,
+  ServiceEffectivenessDto,
+} from './dto/effectiveness.dto';
+import { StoredResultPageDto } from './dto/result-history.dto';
+import { TrendDto } from './dto/trend.dto';
+import { EffectivenessService } from './effectiveness.service';
+import { ResultHistoryService } from './result-history.service';
+import { TrendService } from './trend.service';
+
+interface WindowQuery {
+  from?: string;
+  to?: string;
+  window?: string;
+}
+
+const DEFAULT_WINDOW = 'P90D';
+
+const WindowQueries =
+  () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
+    ApiQuery({ name: 'from', required: false, description: 'Window start (RFC 3339), with `to`' })(
+      target,
+      key,
+      descriptor,
+    );
+    ApiQuery({
+      name: 'to',
+      required: false,
+      description: 'Window end, exclusive (RFC 3339); default now',
+    })(target, key, descriptor);
+    ApiQuery({
+      name: 'window',
+      required: false,
+      description: 'ISO 8601 duration ending now, e.g. P90D (default)',
+    })(target, key, descriptor);
+  };
+
+/** SPEC §6 effectiveness reads. Thin: parse, check access, call one service, return its DTO. */
+@ApiTags('effectiveness')
+@ApiBearerAuth()
+@ApiForbiddenResponse({ description: 'Wrong role, or a service this key may not see' })
+@Controller('api/v1')
+export class EffectivenessController {
+  constructor(
+    @Inject(EffectivenessService) private readonly effectiveness: EffectivenessService,
+    @Inject(TrendService) private readonly trends: TrendService,
+    @Inject(ResultHistoryService) private readonly history: ResultHistoryService,
+  ) {}
+
+  @Get('effectiveness')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'The fleet rolled up, with one rollup per service (SPEC §5.11)' })
+  @WindowQueries()
+  @ApiOkResponse({ type: FleetEffectivenessDto })
+  async fleet(
+    @Query() query: WindowQuery,
+    @Principal() principal: Principal,
+  ): Promise<FleetEffectivenessDto> {
+    const now = new Date();
+    return this.effectiveness.fleet(
+      parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW }),
+      now,
+      allowedServices(principal),
+    );
+  }
+
+  @Get('effectiveness/trend')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Daily snapshots of a rolling window for a pair, a service, a criterion or the fleet',
+    description:
+      'service+control: a pair; service: a service; criterion: a criterion; none: the fleet.',
+  })
+  @ApiQuery({ name: 'service', required: false })
+  @ApiQuery({ name: 'control', required: false, description: 'Requires service' })
+  @ApiQuery({ name: 'criterion', required: false })
+  @ApiQuery({
+    name: 'period',
+    required: false,
+    enum: ['30', '90', '180', '365'],
+    description: 'Rolling window in days (default 90)',
+  })
+  @WindowQueries()
+  @ApiOkResponse({ type: TrendDto })
+  @ApiNotFoundResponse({ description: 'Unknown service, control or criterion' })
+  async trend(
+    @Query()
+    query: WindowQuery & {
+      service?: string;
+      control?: string;
+      criterion?: string;
+      period?: string;
+    },
+    @Principal() principal: Principal,
+  ): Promise<TrendDto> {
+    const now = new Date();
+    const window = parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW });
+    const period = query.period === undefined ? 90 : Number(query.period);
+    if (!(ROLLING_WINDOW_DAYS as readonly number[]).includes(period)) {
+      throw invalidParameter('period', `must be one of ${ROLLING_WINDOW_DAYS.join(', ')}`);
+    }
+    const scope = trendScope(query);
+    if (scope.serviceId !== undefined) assertServiceAllowed(principal, scope.serviceId);
+    else if (allowedServices(principal) !== null) {
+      throw new ProblemException({
+        status: 403,
+        title: 'Forbidden',
+        detail: 'This API key is limited to some services: ask for the trend of one of them',
+      });
+    }
+    return this.trends.trend(scope, period, window);
+  }
+
+  @Get('services/:id/effectiveness')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'One service rolled up, with one row per control (every SPEC §5 field)',
+  })
+  @ApiParam({ name: 'id', description: 'Service id' })
+  @WindowQueries()
+  @ApiOkResponse({ type: ServiceEffectivenessDto })
+  @ApiNotFoundResponse({ description: 'Unknown service' })
+  async service(
+    @Param('id') id: string,
+    @Query() query: WindowQuery,
+    @Principal() principal: Principal,
+  ): Promise<ServiceEffectivenessDto> {
+    assertServiceAllowed(principal, id);
+    const now = new Date();
+    return this.effectiveness.service(
+      id,
+      parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW }),
+      now,
+    );
+  }
+
+  @Get('services/:id/controls/:controlId/effectiveness')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'One (service, control) pair with its expected slots, their status and evidence',
+  })
+  @ApiParam({ name: 'id', description: 'Service id' })
+  @ApiParam({ name: 'controlId', description: 'Control id' })
+  @WindowQueries()
+  @ApiOkResponse({ type: PairEffectivenessResponseDto })
+  @ApiNotFoundResponse({
+    description: 'Unknown service or control, or the control is not assigned during the window',
+  })
+  async pair(
+    @Param('id') id: string,
+    @Param('controlId') controlId: string,
+    @Query() query: WindowQuery,
+    @Principal() principal: Principal,
+  ): Promise<PairEffectivenessResponseDto> {
+    assertServiceAllowed(principal, id);
+    const now = new Date();
+    return this.effectiveness.pair(
+      id,
+      controlId,
+      parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW }),
+      now,
+    );
+  }
+
+  @Get('services/:id/controls/:controlId/results')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'Raw result history of a pair, oldest first, paged by cursor over (time, seq)',
+  })
+  @ApiParam({ name: 'id', description: 'Service id' })
+  @ApiParam({ name: 'controlId', description: 'Control id' })
+  @ApiQuery({ name: 'from', required: false, description: 'Results with time >= from (RFC 3339)' })
+  @ApiQuery({ name: 'to', required: false, description: 'Results with time < to (RFC 3339)' })
+  @ApiQuery({
+    name: 'outcome',
+    required: false,
+    description: 'Comma-separated outcomes, e.g. fail,error',
+  })
+  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ type: StoredResultPageDto })
+  @ApiNotFoundResponse({ description: 'Unknown service or control' })
+  async results(
+    @Param('id') id: string,
+    @Param('controlId') controlId: string,
+    @Query()
+    query: { from?: string; to?: string; outcome?: string; limit?: string; cursor?: string },
+    @Principal() principal: Principal,
+  ): Promise<StoredResultPageDto> {
+    assertServiceAllowed(principal, id);
+    return this.history.page(id, controlId, query, parseLimit(query.limit));
+  }
+
+  @Get('criteria/:criterionId/effectiveness')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The pairs whose control maps to a criterion, rolled up, with one row per pair',
+  })
+  @ApiParam({ name: 'criterionId', description: 'TSC 2017 criterion id, e.g. CC6.1' })
+  @WindowQueries()
+  @ApiOkResponse({ type: CriterionEffectivenessDto })
+  @ApiNotFoundResponse({ description: 'Unknown criterion' })
+  async criterion(
+    @Param('criterionId') criterionId: string,
+    @Query() query: WindowQuery,
+    @Principal() principal: Principal,
+  ): Promise<CriterionEffectivenessDto> {
+    const now = new Date();
+    return this.effectiveness.criterion(
+      criterionId,
+      parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW }),
+      now,
+      allowedServices(principal),
+    );
+  }
+}
+
+function trendScope(query: {
+  service?: string;
+  control?: string;
+  criterion?: string;
+}): SnapshotScope {
+  if (query.control !== undefined && query.service === undefined) {
+    throw invalidParameter('control', 'requires service');
+  }
+  if (query.criterion !== undefined && query.service !== undefined) {
+    throw invalidParameter('criterion', 'give either criterion or service, not both');
+  }
+  if (query.service !== undefined && query.control !== undefined) {
+    return { kind: 'pair', serviceId: query.service, controlId: query.control };
+  }
+  if (query.service !== undefined) return { kind: 'service', serviceId: query.service };
+  if (query.criterion !== undefined) return { kind: 'criterion', criterionId: query.criterion };
+  return { kind: 'fleet' };
+}

@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { rollUp } from '@vigil/domain';
+import { CatalogRepository, EffectivenessQuery, type PairEvaluation } from '@vigil/persistence';
+import { notFound } from '../http/problem';
+import type { QueryWindow } from '../http/window';
+import {
+  CriterionEffectivenessDto,
+  FleetEffectivenessDto,
+  PairEffectivenessDto,
+  PairEffectivenessResponseDto,
+  ServiceEffectivenessDto,
+  SlotDto,
+  WindowDto,
+  rollupFields,
+} from './dto/effectiveness.dto';
+
+/** Services visible to the caller: null for all (SPEC §6: auditor keys may be limited). */
+export type ServiceFilter = string[] | null;
+
+/** The effectiveness reads of SPEC §6: fleet, service, pair and criterion (SPEC §5 numbers). */
+@Injectable()
+export class EffectivenessService {
+  constructor(
+    @Inject(EffectivenessQuery) private readonly query: EffectivenessQuery,
+    @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
+  ) {}
+
+  async fleet(
+    window: QueryWindow,
+    now: Date,
+    visible: ServiceFilter,
+  ): Promise<FleetEffectivenessDto> {
+    const pairs =
+      visible?.length === 0
+        ? []
+        : await this.query.evaluatePairs({ ...window, now, serviceIds: visible ?? undefined });
+    const byService = new Map<string, PairEvaluation[]>();
+    for (const pair of pairs) {
+      const list = byService.get(pair.serviceId) ?? [];
+      list.push(pair);
+      byService.set(pair.serviceId, list);
+    }
+    return {
+      window: WindowDto.of(window),
+      asOf: asOf(window, now).toISOString(),
+      ...rollupFields(rollUp(pairs.map((p) => p.effectiveness))),
+      services: [...byService].map(([serviceId, list]) => ({
+        serviceId,
+        ...rollupFields(rollUp(list.map((p) => p.effectiveness))),
+      })),
+    };
+  }
+
+  async service(
+    serviceId: string,
+    window: QueryWindow,
+    now: Date,
+  ): Promise<ServiceEffectivenessDto> {
+    if (!(await this.catalog.serviceExists(serviceId)))
+      throw notFound(`No service "${serviceId}" in the catalogue`);
+    const pairs = await this.query.evaluatePairs({ ...window, now, serviceIds: [serviceId] });
+    return {
+      serviceId,
+      window: WindowDto.of(window),
+      asOf: asOf(window, now).toISOString(),
+      ...rollupFields(rollUp(pairs.map((p) => p.effectiveness))),
+      controls: pairs.map((p) => PairEffectivenessDto.of(p)),
+    };
+  }
+
+  async pair(
+    serviceId: string,
+    controlId: string,
+    window: QueryWindow,
+    now: Date,
+  ): Promise<PairEffectivenessResponseDto> {
+    await this.assertPairKnown(serviceId, controlId);
+    const [pair] = await this.query.evaluatePairs({
+      ...window,
+      now,
+      serviceIds: [serviceId],
+      controlId,
+      withSlots: true,
+    });
+    if (!pair) {
+      throw notFound(
+        `Control "${controlId}" is not assigned to service "${serviceId}" during the window`,
+      );
+    }
+    return {
+      window: WindowDto.of(window),
+      asOf: pair.asOf.toISOString(),
+      ...PairEffectivenessDto.of(pair),
+      slots: (pair.slots ?? []).map((slot) => SlotDto.of(slot)),
+    };
+  }
+
+  async criterion(
+    criterionId: string,
+    window: QueryWindow,
+    now: Date,
+    visible: ServiceFilter,
+  ): Promise<CriterionEffectivenessDto> {
+    if (!(await this.catalog.findCriterion(criterionId)))
+      throw notFound(`No criterion "${criterionId}"`);
+    const pairs =
+      visible?.length === 0
+        ? []
+        : await this.query.evaluatePairs({
+            ...window,
+            now,
+            criterionId,
+            serviceIds: visible ?? undefined,
+          });
+    return {
+      criterionId,
+      window: WindowDto.of(window),
+      asOf: asOf(window, now).toISOString(),
+      ...rollupFields(rollUp(pairs.map((p) => p.effectiveness))),
+      pairs: pairs.map((p) => PairEffectivenessDto.of(p)),
+    };
+  }
+
+  async assertPairKnown(serviceId: string, controlId: string): Promise<void> {
+    if (!(await this.catalog.serviceExists(serviceId)))
+      throw notFound(`No service "${serviceId}" in the catalogue`);
+    if (!(await this.catalog.controlExists(controlId)))
+      throw notFound(`No control "${controlId}" in the catalogue`);
+  }
+}
+
+function asOf(window: QueryWindow, now: Date): Date {
+  return new Date(Math.min(window.to.getTime(), now.getTime()));
+}

@@ -1,0 +1,224 @@
+import {
+  evaluatePair,
+  type Frequency,
+  type Outcome,
+  type PairEffectiveness,
+  type ResultPoint,
+  type SlotEvaluation,
+} from '@vigil/domain';
+import { DataSource } from 'typeorm';
+import type { PairScope } from '../catalog/catalog.records';
+import { CatalogRepository } from '../catalog/catalog.repository';
+import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
+
+/** One evaluated (service, control) pair: what the API, the evaluator and the exports show. */
+export interface PairEvaluation {
+  serviceId: string;
+  controlId: string;
+  control: {
+    title: string;
+    criteria: string[];
+    frequency: Frequency;
+    tolerableDeviationRate: number;
+  };
+  window: { from: Date; to: Date };
+  asOf: Date;
+  effectiveness: PairEffectiveness;
+  slots?: SlotEvaluation[];
+}
+
+export interface EffectivenessQueryInput {
+  from: Date;
+  to: Date;
+  now: Date;
+  serviceIds?: string[];
+  controlId?: string;
+  criterionId?: string;
+  withSlots?: boolean;
+}
+
+/** Pairs evaluated per SQL round trip: bounds memory when streaming a fleet. */
+const CHUNK_PAIRS = 250;
+
+const OUTCOME_CODES: Record<string, Outcome> = {
+  p: 'pass',
+  f: 'fail',
+  e: 'error',
+  n: 'not_applicable',
+};
+
+interface PairResultsRow {
+  ord: string;
+  codes: string | null;
+  times: string | null;
+  ids: string | null;
+  uris: string | null;
+  ctx_codes: string | null;
+  ctx_times: string | null;
+  ctx_ids: string | null;
+  ctx_uris: string | null;
+}
+
+const UNIT_SEPARATOR = '\u001f';
+
+/**
+ * The results of a chunk of pairs in one round trip: every result in `[from, to)` plus the
+ * latest result before `from` and the latest non-`not_applicable` one before `from` (the
+ * context SPEC §5.7 and §5.8 need), each pair's list packed into compact strings (one
+ * character per outcome, upper case when late) so a year of a service is one small result set.
+ */
+const PAIR_RESULTS_SQL = `
+  WITH p AS (
+    SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
+  ),
+  ctx AS (
+    SELECT p.ord, c.*
+    FROM p
+    CROSS JOIN LATERAL (
+      (SELECT r.seq, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
+        WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time < $3
+        ORDER BY r.time DESC, r.seq DESC LIMIT 1)
+      UNION
+      (SELECT r.seq, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
+        WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time < $3
+          AND r.outcome <> 'not_applicable'
+        ORDER BY r.time DESC, r.seq DESC LIMIT 1)
+    ) c
+  )
+  SELECT p.ord,
+    w.codes, w.times, w.ids, w.uris,
+    c.codes AS ctx_codes, c.times AS ctx_times, c.ids AS ctx_ids, c.uris AS ctx_uris
+  FROM p
+  LEFT JOIN LATERAL (
+    SELECT
+      string_agg(CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END, '' ORDER BY r.time, r.seq) AS codes,
+      string_agg((extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS times,
+      string_agg(r.seq::text, ',' ORDER BY r.time, r.seq) AS ids,
+      CASE WHEN $5::boolean THEN string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) END AS uris
+    FROM results r
+    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4
+  ) w ON true
+  LEFT JOIN LATERAL (
+    SELECT
+      string_agg(CASE WHEN ctx.late THEN upper(left(ctx.outcome, 1)) ELSE left(ctx.outcome, 1) END, '' ORDER BY ctx.time, ctx.seq) AS codes,
+      string_agg((extract(epoch FROM ctx.time) * 1000)::text, ',' ORDER BY ctx.time, ctx.seq) AS times,
+      string_agg(ctx.seq::text, ',' ORDER BY ctx.time, ctx.seq) AS ids,
+      string_agg(coalesce(ctx.uri, ''), chr(31) ORDER BY ctx.time, ctx.seq) AS uris
+    FROM ctx WHERE ctx.ord = p.ord
+  ) c ON true
+  ORDER BY p.ord`;
+
+function unpack(
+  codes: string | null,
+  times: string | null,
+  ids: string | null,
+  uris: string | null,
+): ResultPoint[] {
+  if (!codes || !times || !ids) return [];
+  const timeList = times.split(',');
+  const idList = ids.split(',');
+  const uriList = uris === null ? null : uris.split(UNIT_SEPARATOR);
+  const points: ResultPoint[] = new Array<ResultPoint>(codes.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i];
+    const lower = code.toLowerCase();
+    const uri = uriList?.[i];
+    points[i] = {
+      id: idList[i],
+      time: Number(timeList[i]),
+      outcome: OUTCOME_CODES[lower],
+      late: code !== lower,
+      evidenceUri: uri ? uri : null,
+    };
+  }
+  return points;
+}
+
+/**
+ * Effectiveness of (service, control) pairs over a window (SPEC §5), computed by the pure
+ * engine in `@vigil/domain` from the catalogue's scopes and the stored results. One SQL per
+ * chunk of pairs, never one per pair.
+ */
+export class EffectivenessQuery {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scopes: PairScopeSource = new CatalogRepository(dataSource),
+  ) {}
+
+  async evaluatePairs(q: EffectivenessQueryInput): Promise<PairEvaluation[]> {
+    const out: PairEvaluation[] = [];
+    await this.forEachPair(q, async (pair) => {
+      out.push(pair);
+    });
+    return out;
+  }
+
+  /** Streams pair by pair, ordered by (serviceId, controlId), for exports: constant memory. */
+  async forEachPair(
+    q: EffectivenessQueryInput,
+    fn: (p: PairEvaluation) => Promise<void>,
+  ): Promise<void> {
+    const pairs = (
+      await this.scopes.findPairScopes({
+        from: q.from,
+        to: q.to,
+        serviceIds: q.serviceIds,
+        controlId: q.controlId,
+        criterionId: q.criterionId,
+      })
+    )
+      .filter((pair) => pair.versions.length > 0)
+      .sort((a, b) => compare(a.serviceId, b.serviceId) || compare(a.controlId, b.controlId));
+    for (let i = 0; i < pairs.length; i += CHUNK_PAIRS) {
+      const chunk = pairs.slice(i, i + CHUNK_PAIRS);
+      const evaluated = await this.evaluateChunk(chunk, q);
+      for (const pair of evaluated) await fn(pair);
+    }
+  }
+
+  private async evaluateChunk(
+    chunk: PairScope[],
+    q: EffectivenessQueryInput,
+  ): Promise<PairEvaluation[]> {
+    const rows = (await this.dataSource.query(PAIR_RESULTS_SQL, [
+      chunk.map((p) => p.serviceId),
+      chunk.map((p) => p.controlId),
+      q.from,
+      q.to,
+      q.withSlots === true,
+    ])) as PairResultsRow[];
+    const asOf = new Date(Math.min(q.to.getTime(), q.now.getTime()));
+    return chunk.map((pair, index) => {
+      const row = rows[index];
+      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
+      const inWindow = unpack(row.codes, row.times, row.ids, row.uris);
+      const version = versionAt(pair.versions, asOf);
+      const { effectiveness, slots } = evaluatePair({
+        scopes: scopeIntervals(pair),
+        tolerableDeviationRate: version.tolerableDeviationRate,
+        window: { from: q.from.getTime(), to: q.to.getTime() },
+        asOf: asOf.getTime(),
+        results: context.concat(inWindow),
+      });
+      const evaluation: PairEvaluation = {
+        serviceId: pair.serviceId,
+        controlId: pair.controlId,
+        control: {
+          title: version.title,
+          criteria: version.criteria,
+          frequency: version.frequency,
+          tolerableDeviationRate: version.tolerableDeviationRate,
+        },
+        window: { from: q.from, to: q.to },
+        asOf,
+        effectiveness,
+      };
+      if (q.withSlots) evaluation.slots = slots;
+      return evaluation;
+    });
+  }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

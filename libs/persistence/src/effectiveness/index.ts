@@ -1,0 +1,4 @@
+export * from './pair-scope';
+export * from './effectiveness.query';
+export * from './effectiveness-snapshot.repository';
+export * from './result-history.repository';
