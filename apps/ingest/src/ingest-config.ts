@@ -5,6 +5,7 @@ import {
   httpVariables,
   int,
   kafkaVariables,
+  optionalStr,
   processVariables,
   str,
 } from '@vigil/platform';
@@ -23,6 +24,23 @@ export const ingestEnvSchema = {
     default: '5000',
     min: 1,
     max: 100000,
+  }),
+  INGEST_FETCH_MAX_BYTES_PER_PARTITION: int({
+    description:
+      'Most bytes fetched from one partition per fetch (bounds the batch size and memory)',
+    default: '4194304',
+    min: 65536,
+    max: 104857600,
+  }),
+  INGEST_PARTITIONS_CONCURRENTLY: int({
+    description: 'Partitions whose batches are written at the same time (one transaction each)',
+    default: '2',
+    min: 1,
+    max: 64,
+  }),
+  INGEST_FAULT: optionalStr({
+    description:
+      'TESTS ONLY: "before-db-commit:<n>" or "after-db-commit:<n>" kills the process with SIGKILL at that point of the n-th batch. Unset in production.',
   }),
 } satisfies EnvSchema;
 

@@ -4,3 +4,4 @@ export * from './persistence.module';
 export * from './auth';
 export * from './catalog';
 export * from './effectiveness';
+export * from './ingest/ingest.repository';

@@ -1,0 +1,410 @@
+import { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+export type StoredOutcome = 'pass' | 'fail' | 'error' | 'not_applicable';
+
+/** A validated result about to be stored, with where it came from. */
+export interface NewResultRow {
+  source: string;
+  eventId: string;
+  serviceId: string;
+  controlId: string;
+  outcome: StoredOutcome;
+  time: Date;
+  receivedAt: Date;
+  late: boolean;
+  evidence: unknown;
+  test: unknown;
+  details: unknown;
+  sha256: string;
+  kafkaTopic: string | null;
+  kafkaPartition: number | null;
+  kafkaOffset: string | null;
+}
+
+/** What a batch adds to one (service, control, UTC day) row of daily_rollups. */
+export interface DailyRollupDelta {
+  serviceId: string;
+  controlId: string;
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  passCount: number;
+  failCount: number;
+  errorCount: number;
+  notApplicableCount: number;
+  lateCount: number;
+  firstTime: Date;
+  lastTime: Date;
+  lastOutcome: StoredOutcome;
+  passHours: number;
+  failHours: number;
+  notApplicableHours: number;
+}
+
+export type DailyRollupRow = DailyRollupDelta;
+
+export interface IdentityKey {
+  source: string;
+  eventId: string;
+}
+
+export interface StoredOffset {
+  topic: string;
+  partition: number;
+  nextOffset: string;
+}
+
+/** PostgreSQL data exceptions (class 22) and check violations: the row, not the server, is bad. */
+export function isDataRejectedByDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23514');
+}
+
+/** The statements of one ingest transaction; obtained from IngestRepository.inTransaction. */
+export class IngestTransaction {
+  constructor(private readonly client: PoolClient) {}
+
+  /**
+   * Serialises the writers of one partition (during a rebalance the old and the new owner may
+   * overlap) and returns the offset stored for it, read after the lock so it is current.
+   */
+  async lockPartitionOffset(
+    group: string,
+    topic: string,
+    partition: number,
+  ): Promise<string | null> {
+    await this.client.query(
+      `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2 || ':' || $3::text))`,
+      [group, topic, partition],
+    );
+    const { rows } = await this.client.query<{ next_offset: string }>(
+      `SELECT next_offset FROM ingest_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3`,
+      [group, topic, partition],
+    );
+    return rows[0]?.next_offset ?? null;
+  }
+
+  /** The content hashes already stored for these identities (keyed `source\n id`). */
+  async findStoredIdentities(keys: IdentityKey[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    if (keys.length === 0) return found;
+    const { rows } = await this.client.query<{
+      source: string;
+      event_id: string;
+      event_sha256: string;
+    }>(
+      `SELECT ri.source, ri.event_id, ri.event_sha256
+         FROM unnest($1::text[], $2::text[]) AS k(source, event_id)
+         JOIN result_identities ri ON ri.source = k.source AND ri.event_id = k.event_id`,
+      [keys.map((k) => k.source), keys.map((k) => k.eventId)],
+    );
+    for (const r of rows) found.set(identityKey(r.source, r.event_id), r.event_sha256);
+    return found;
+  }
+
+  /**
+   * Claims the identities and inserts the results in one statement. An identity another
+   * transaction claimed meanwhile is left out (ON CONFLICT DO NOTHING); returns the indexes
+   * (into `rows`) that were stored, with their seq.
+   */
+  async insertNewResults(rows: NewResultRow[]): Promise<Array<{ index: number; seq: string }>> {
+    if (rows.length === 0) return [];
+    const payload = JSON.stringify(
+      rows.map((r, i) => ({
+        i,
+        source: r.source,
+        event_id: r.eventId,
+        service_id: r.serviceId,
+        control_id: r.controlId,
+        outcome: r.outcome,
+        time: r.time,
+        received_at: r.receivedAt,
+        late: r.late,
+        evidence: r.evidence ?? null,
+        test: r.test ?? null,
+        details: r.details ?? null,
+        sha: r.sha256,
+        topic: r.kafkaTopic,
+        part: r.kafkaPartition,
+        off: r.kafkaOffset,
+      })),
+    );
+    const { rows: stored } = await this.client.query<{ i: number; seq: string }>(
+      `WITH input AS (
+         SELECT * FROM json_to_recordset($1::json) AS t(
+           i int, source text, event_id text, service_id text, control_id text, outcome text,
+           time timestamptz, received_at timestamptz, late boolean, evidence jsonb, test jsonb,
+           details jsonb, sha text, topic text, part int, off bigint)
+       ), claimed AS (
+         INSERT INTO result_identities (source, event_id, event_sha256, time, seq)
+         SELECT source, event_id, sha, time, nextval('results_seq') FROM input ORDER BY i
+         ON CONFLICT (source, event_id) DO NOTHING
+         RETURNING source, event_id, seq
+       ), stored AS (
+         INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at,
+                              late, evidence, test, details, event_sha256, kafka_topic, kafka_partition, kafka_offset)
+         SELECT c.seq, i.source, i.event_id, i.service_id, i.control_id, i.outcome, i.time, i.received_at,
+                i.late, i.evidence, i.test, i.details, i.sha, i.topic, i.part, i.off
+           FROM claimed c JOIN input i ON i.source = c.source AND i.event_id = c.event_id
+         RETURNING 1
+       )
+       SELECT i.i, c.seq FROM claimed c JOIN input i ON i.source = c.source AND i.event_id = c.event_id`,
+      [payload],
+    );
+    return stored.map((r) => ({ index: r.i, seq: r.seq }));
+  }
+
+  /**
+   * Adds the deltas to daily_rollups in one statement. Deltas are sorted by key so concurrent
+   * writers lock rows in the same order. At equal last times the most severe outcome wins.
+   */
+  async upsertDailyRollups(deltas: DailyRollupDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const sorted = [...deltas].sort((a, b) =>
+      a.serviceId !== b.serviceId
+        ? a.serviceId < b.serviceId
+          ? -1
+          : 1
+        : a.controlId !== b.controlId
+          ? a.controlId < b.controlId
+            ? -1
+            : 1
+          : a.day < b.day
+            ? -1
+            : a.day > b.day
+              ? 1
+              : 0,
+    );
+    const payload = JSON.stringify(
+      sorted.map((d) => ({
+        s: d.serviceId,
+        c: d.controlId,
+        d: d.day,
+        p: d.passCount,
+        f: d.failCount,
+        e: d.errorCount,
+        n: d.notApplicableCount,
+        l: d.lateCount,
+        ft: d.firstTime,
+        lt: d.lastTime,
+        lo: d.lastOutcome,
+        ph: d.passHours,
+        fh: d.failHours,
+        nh: d.notApplicableHours,
+      })),
+    );
+    await this.client.query(
+      `INSERT INTO daily_rollups AS r (service_id, control_id, day, pass_count, fail_count, error_count,
+              not_applicable_count, late_count, first_time, last_time, last_outcome,
+              pass_hours, fail_hours, not_applicable_hours)
+       SELECT s, c, d, p, f, e, n, l, ft, lt, lo, ph, fh, nh
+         FROM json_to_recordset($1::json) AS t(s text, c text, d date, p int, f int, e int, n int, l int,
+              ft timestamptz, lt timestamptz, lo text, ph int, fh int, nh int)
+       ON CONFLICT (service_id, control_id, day) DO UPDATE SET
+         pass_count = r.pass_count + excluded.pass_count,
+         fail_count = r.fail_count + excluded.fail_count,
+         error_count = r.error_count + excluded.error_count,
+         not_applicable_count = r.not_applicable_count + excluded.not_applicable_count,
+         late_count = r.late_count + excluded.late_count,
+         first_time = LEAST(r.first_time, excluded.first_time),
+         last_outcome = CASE
+           WHEN (excluded.last_time, vigil_outcome_rank(excluded.last_outcome)) > (r.last_time, vigil_outcome_rank(r.last_outcome))
+           THEN excluded.last_outcome ELSE r.last_outcome END,
+         last_time = GREATEST(r.last_time, excluded.last_time),
+         pass_hours = r.pass_hours | excluded.pass_hours,
+         fail_hours = r.fail_hours | excluded.fail_hours,
+         not_applicable_hours = r.not_applicable_hours | excluded.not_applicable_hours`,
+      [payload],
+    );
+  }
+
+  async saveOffset(
+    group: string,
+    topic: string,
+    partition: number,
+    nextOffset: string,
+  ): Promise<void> {
+    await this.client.query(
+      `INSERT INTO ingest_offsets (consumer_group, topic, partition, next_offset, updated_at)
+       VALUES ($1, $2, $3, $4, now())
+       ON CONFLICT (consumer_group, topic, partition)
+       DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at`,
+      [group, topic, partition, nextOffset],
+    );
+  }
+}
+
+export function identityKey(source: string, eventId: string): string {
+  return `${source}\n${eventId}`;
+}
+
+/** Months are given as 'YYYY-MM'. */
+function monthKey(time: Date): string {
+  return time.toISOString().slice(0, 7);
+}
+
+/**
+ * Persistence of the ingest path: results, identities, daily rollups and consumer offsets.
+ * The hot statements are set-based (one statement per table per batch).
+ */
+export class IngestRepository {
+  private readonly knownMonths = new Set<string>();
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get pool(): Pool {
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  }
+
+  /**
+   * Runs `work` in one transaction on one connection. A failed connection is discarded, not
+   * returned to the pool, so a retry gets a fresh one.
+   */
+  async inTransaction<T>(
+    work: (tx: IngestTransaction) => Promise<T>,
+    beforeCommit?: () => void,
+  ): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(new IngestTransaction(client));
+      beforeCommit?.();
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      broken = error instanceof Error ? error : new Error(String(error));
+      await client.query('ROLLBACK').then(
+        () => {
+          // The connection is healthy (the error was in a statement): keep it.
+          broken = undefined;
+        },
+        () => undefined,
+      );
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Creates the monthly partitions of `results` for the months these times fall in. */
+  async ensurePartitionsFor(times: Iterable<Date>): Promise<void> {
+    const missing = new Set<string>();
+    for (const t of times) {
+      const m = monthKey(t);
+      if (!this.knownMonths.has(m)) missing.add(m);
+    }
+    for (const m of [...missing].sort()) {
+      await this.dataSource.query(`SELECT vigil_ensure_results_partition($1::date)`, [`${m}-01`]);
+      this.knownMonths.add(m);
+    }
+  }
+
+  /** This month and the next `months` (the evaluator also calls it daily). */
+  async ensurePartitionsAhead(months = 2): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ name: string }>>(
+      `SELECT vigil_ensure_results_partitions_ahead($1) AS name`,
+      [months],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  async findStoredOffsets(group: string, topic: string): Promise<StoredOffset[]> {
+    const rows = await this.dataSource.query<
+      Array<{ topic: string; partition: number; next_offset: string }>
+    >(
+      `SELECT topic, partition, next_offset FROM ingest_offsets WHERE consumer_group = $1 AND topic = $2 ORDER BY partition`,
+      [group, topic],
+    );
+    return rows.map((r) => ({ topic: r.topic, partition: r.partition, nextOffset: r.next_offset }));
+  }
+
+  /**
+   * daily_rollups as they should be, recomputed from `results` (same rules as the incremental
+   * upsert). Used by consistency checks and tests: it must equal the stored table.
+   */
+  async recomputeDailyRollups(): Promise<DailyRollupRow[]> {
+    const rows = await this.dataSource.query<RollupSqlRow[]>(RECOMPUTE_DAILY_ROLLUPS_SQL);
+    return rows.map(fromRollupSqlRow);
+  }
+
+  async findDailyRollups(): Promise<DailyRollupRow[]> {
+    const rows = await this.dataSource.query<RollupSqlRow[]>(
+      `SELECT service_id, control_id, to_char(day, 'YYYY-MM-DD') AS day, pass_count, fail_count, error_count,
+              not_applicable_count, late_count, first_time, last_time, last_outcome,
+              pass_hours, fail_hours, not_applicable_hours
+         FROM daily_rollups ORDER BY service_id, control_id, day`,
+    );
+    return rows.map(fromRollupSqlRow);
+  }
+}
+
+interface RollupSqlRow {
+  service_id: string;
+  control_id: string;
+  day: string;
+  pass_count: number;
+  fail_count: number;
+  error_count: number;
+  not_applicable_count: number;
+  late_count: number;
+  first_time: Date;
+  last_time: Date;
+  last_outcome: StoredOutcome;
+  pass_hours: number;
+  fail_hours: number;
+  not_applicable_hours: number;
+}
+
+function fromRollupSqlRow(r: RollupSqlRow): DailyRollupRow {
+  return {
+    serviceId: r.service_id,
+    controlId: r.control_id,
+    day: r.day,
+    passCount: r.pass_count,
+    failCount: r.fail_count,
+    errorCount: r.error_count,
+    notApplicableCount: r.not_applicable_count,
+    lateCount: r.late_count,
+    firstTime: r.first_time,
+    lastTime: r.last_time,
+    lastOutcome: r.last_outcome,
+    passHours: r.pass_hours,
+    failHours: r.fail_hours,
+    notApplicableHours: r.not_applicable_hours,
+  };
+}
+
+/** daily_rollups recomputed from scratch from `results` (UTC days and hours). */
+export const RECOMPUTE_DAILY_ROLLUPS_SQL = `
+  WITH r AS (
+    SELECT service_id, control_id, outcome, time, late,
+           (time AT TIME ZONE 'UTC')::date AS day,
+           extract(hour FROM time AT TIME ZONE 'UTC')::int AS hour
+      FROM results
+  ), hours AS (
+    SELECT service_id, control_id, day,
+           coalesce(sum(DISTINCT CASE WHEN outcome = 'pass' THEN 1 << hour END), 0)::int AS pass_hours,
+           coalesce(sum(DISTINCT CASE WHEN outcome IN ('fail', 'error') THEN 1 << hour END), 0)::int AS fail_hours,
+           coalesce(sum(DISTINCT CASE WHEN outcome = 'not_applicable' THEN 1 << hour END), 0)::int AS not_applicable_hours
+      FROM r GROUP BY service_id, control_id, day
+  ), counts AS (
+    SELECT service_id, control_id, day,
+           count(*) FILTER (WHERE outcome = 'pass')::int AS pass_count,
+           count(*) FILTER (WHERE outcome = 'fail')::int AS fail_count,
+           count(*) FILTER (WHERE outcome = 'error')::int AS error_count,
+           count(*) FILTER (WHERE outcome = 'not_applicable')::int AS not_applicable_count,
+           count(*) FILTER (WHERE late)::int AS late_count,
+           min(time) AS first_time, max(time) AS last_time
+      FROM r GROUP BY service_id, control_id, day
+  ), last AS (
+    SELECT DISTINCT ON (service_id, control_id, day) service_id, control_id, day, outcome AS last_outcome
+      FROM r ORDER BY service_id, control_id, day, time DESC, vigil_outcome_rank(outcome) DESC
+  )
+  SELECT c.service_id, c.control_id, to_char(c.day, 'YYYY-MM-DD') AS day, c.pass_count, c.fail_count,
+         c.error_count, c.not_applicable_count, c.late_count, c.first_time, c.last_time, l.last_outcome,
+         h.pass_hours, h.fail_hours, h.not_applicable_hours
+    FROM counts c
+    JOIN hours h USING (service_id, control_id, day)
+    JOIN last l USING (service_id, control_id, day)
+   ORDER BY c.service_id, c.control_id, c.day`;

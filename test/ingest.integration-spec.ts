@@ -1,0 +1,261 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { KafkaClient } from '@vigil/platform';
+import { createIngest } from '../apps/ingest/src/bootstrap';
+import { IngestConsumer } from '../apps/ingest/src/ingest.consumer';
+import {
+  TopicReader,
+  asMessage,
+  count,
+  header,
+  offsetsVsHighWatermarks,
+  resultEvent,
+  rollupsVsRecomputed,
+  testKafka,
+  waitFor,
+  withPg,
+} from './faults/support/ingest-harness';
+import {
+  TestDatabase,
+  TestTopics,
+  appEnv,
+  createTestDatabase,
+  createTestTopics,
+} from './support/infra';
+
+describe(IngestConsumer.name, () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  let app: INestApplication;
+  let kafka: KafkaClient;
+  let dlq: TopicReader;
+
+  beforeAll(async () => {
+    [db, topics] = await Promise.all([createTestDatabase(), createTestTopics(3)]);
+    ({ app } = await createIngest(appEnv(db, topics, { INGEST_MAX_BATCH: '40' })));
+    await app.startAllMicroservices();
+    await app.listen(0, '127.0.0.1');
+    kafka = testKafka();
+    dlq = await new TopicReader(kafka, topics.deadLetter).start();
+  });
+
+  afterAll(async () => {
+    await dlq?.stop();
+    await kafka?.close();
+    await app?.close();
+    await db?.drop();
+  });
+
+  const storedCount = (where = 'true', params: unknown[] = []) =>
+    count(db.url, `SELECT count(*) AS n FROM results WHERE ${where}`, params);
+
+  it('stores valid results, unknown pairs included, and flags late ones when results arrive', async () => {
+    const now = Date.now();
+    const recent = new Date(now - 3_600_000).toISOString();
+    const old = new Date(now - 3 * 86_400_000).toISOString();
+    const events = [
+      resultEvent({ id: 'v-1', service: 'svc-a', control: 'ctl-1', time: recent }),
+      resultEvent({ id: 'v-2', service: 'svc-a', control: 'ctl-2', time: old, outcome: 'fail' }),
+      resultEvent({
+        id: 'v-3',
+        service: 'never-catalogued',
+        control: 'unknown-control',
+        time: recent,
+      }),
+    ];
+    await kafka.send(topics.results, events.map(asMessage));
+    await waitFor('3 results', async () => (await storedCount(`event_id LIKE 'v-%'`)) === 3);
+    const rows = await withPg(
+      db.url,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT event_id, service_id, control_id, outcome, late, kafka_topic, kafka_partition, evidence, test, details
+             FROM results WHERE event_id LIKE 'v-%' ORDER BY event_id`,
+          )
+        ).rows,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        event_id: 'v-1',
+        service_id: 'svc-a',
+        control_id: 'ctl-1',
+        late: false,
+      }),
+      expect.objectContaining({ event_id: 'v-2', outcome: 'fail', late: true }),
+      expect.objectContaining({
+        event_id: 'v-3',
+        service_id: 'never-catalogued',
+        control_id: 'unknown-control',
+      }),
+    ]);
+    expect(rows[0]).toMatchObject({
+      kafka_topic: topics.results,
+      evidence: { uri: 's3://evidence/x.json', summary: 'ok' },
+      test: { id: 'check', version: '1.0.0' },
+      details: { checked: 1 },
+    });
+  });
+
+  it('dead-letters every rejection code with its headers and original bytes when the partition keeps flowing', async () => {
+    const key = 'svc-dlq';
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const stored = resultEvent({ id: 'conflicting', service: key, outcome: 'pass' });
+    await kafka.send(topics.results, [asMessage(stored)]);
+    await waitFor(
+      'the first of a conflicting pair',
+      async () => (await storedCount(`event_id = 'conflicting'`)) === 1,
+    );
+
+    const bad: Array<[string, string | Buffer]> = [
+      ['malformed_json', '{"specversion": "1.0", '],
+      [
+        'invalid_envelope',
+        JSON.stringify({ ...resultEvent({ service: key }), specversion: '0.3' }),
+      ],
+      ['invalid_data', JSON.stringify(resultEvent({ service: key, outcome: 'maybe' as 'pass' }))],
+      [
+        'payload_too_large',
+        JSON.stringify(resultEvent({ service: key, details: { blob: 'x'.repeat(70_000) } })),
+      ],
+      ['time_in_future', JSON.stringify(resultEvent({ service: key, time: future }))],
+      [
+        'id_conflict',
+        JSON.stringify({ ...stored, data: { ...(stored.data as object), outcome: 'fail' } }),
+      ],
+      // Valid for the validator, refused by PostgreSQL (jsonb has no \u0000): isolated, not blocking.
+      ['invalid_data', JSON.stringify(resultEvent({ service: key, details: { nul: '\u0000' } }))],
+    ];
+    const messages = bad.flatMap(([, value], i) => [
+      { key, value },
+      asMessage(resultEvent({ id: `after-bad-${i}`, service: key })),
+    ]);
+    await kafka.send(topics.results, messages);
+
+    await waitFor(
+      'every valid result after a bad one',
+      async () => (await storedCount(`event_id LIKE 'after-bad-%'`)) === bad.length,
+    );
+    const dead = await waitFor('the DLQ records', async () => {
+      const mine = dlq.messages.filter((m) => m.key?.toString() === key);
+      return mine.length >= bad.length ? mine : undefined;
+    });
+    expect(dead).toHaveLength(bad.length);
+    const byOffset = [...dead].sort((a, b) =>
+      Number(
+        BigInt(header(a, 'vigil-original-offset')!) - BigInt(header(b, 'vigil-original-offset')!),
+      ),
+    );
+    expect(byOffset.map((m) => header(m, 'vigil-error-code'))).toEqual(bad.map(([code]) => code));
+    for (const [i, m] of byOffset.entries()) {
+      expect(m.value?.toString()).toEqual(bad[i][1].toString());
+      expect(header(m, 'vigil-original-topic')).toBe(topics.results);
+      expect(header(m, 'vigil-original-partition')).toMatch(/^\d+$/);
+      expect(header(m, 'vigil-error-message')).toEqual(expect.any(String));
+      expect(header(m, 'vigil-error-message')!.length).toBeGreaterThan(5);
+    }
+    // The first of the conflicting pair stays as it was.
+    await expect(storedCount(`event_id = 'conflicting' AND outcome = 'pass'`)).resolves.toBe(1);
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    for (const code of [
+      'malformed_json',
+      'invalid_envelope',
+      'payload_too_large',
+      'time_in_future',
+      'id_conflict',
+    ]) {
+      expect(metrics.text).toMatch(
+        new RegExp(`vigil_ingest_rejections_total\\{code="${code}"[^}]*\\} [1-9]`),
+      );
+    }
+    expect(metrics.text).toMatch(/vigil_ingest_rejections_total\{code="invalid_data"[^}]*\} [2-9]/);
+  });
+
+  it('stores a redelivered event once and dead-letters a same-identity different-content event when both come in one batch', async () => {
+    const key = 'svc-dup';
+    const event = resultEvent({ id: 'dup-1', service: key });
+    const different = { ...event, data: { ...(event.data as object), outcome: 'error' } };
+    await kafka.send(topics.results, [
+      asMessage(event),
+      asMessage(event),
+      asMessage(different),
+      asMessage(event),
+    ]);
+    await waitFor('the conflict on the DLQ', async () =>
+      dlq.messages.some(
+        (m) => m.key?.toString() === key && header(m, 'vigil-error-code') === 'id_conflict',
+      ),
+    );
+    // A later redelivery (another batch) is a duplicate too.
+    await kafka.send(topics.results, [
+      asMessage(event),
+      asMessage(resultEvent({ id: 'dup-marker', service: key })),
+    ]);
+    await waitFor(
+      'the marker after the redelivery',
+      async () => (await storedCount(`event_id = 'dup-marker'`)) === 1,
+    );
+    await expect(storedCount(`event_id = 'dup-1'`)).resolves.toBe(1);
+    expect(dlq.messages.filter((m) => m.key?.toString() === key)).toHaveLength(1);
+    const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+    const duplicates = Number(
+      /vigil_ingest_duplicates_total\{[^}]*\} (\d+)/.exec(metrics.text)?.[1],
+    );
+    expect(duplicates).toBeGreaterThanOrEqual(3);
+    expect(metrics.text).toMatch(/vigil_ingest_batch_size_bucket/);
+    expect(metrics.text).toMatch(/vigil_ingest_consumer_lag\{partition="\d+"/);
+    expect(metrics.text).toMatch(/vigil_ingest_results_stored_total\{[^}]*\} [1-9]/);
+  });
+
+  it('keeps daily rollups equal to a recomputation with counts, first/last, last outcome and hour bits when a day fills up', async () => {
+    const svc = 'svc-rollup';
+    const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
+    const at = (hh: string, mm = '00') => `${day}T${hh}:${mm}:00Z`;
+    const events = [
+      resultEvent({ service: svc, outcome: 'pass', time: at('01') }),
+      resultEvent({ service: svc, outcome: 'fail', time: at('05') }),
+      resultEvent({ service: svc, outcome: 'error', time: at('07') }),
+      resultEvent({ service: svc, outcome: 'not_applicable', time: at('09') }),
+      resultEvent({ service: svc, outcome: 'pass', time: at('22', '30') }),
+      // Same last time, the more severe outcome wins.
+      resultEvent({ service: svc, outcome: 'fail', time: at('22', '30') }),
+    ];
+    // Two deliveries, so the second is merged into an existing row.
+    await kafka.send(topics.results, events.slice(0, 3).map(asMessage));
+    await waitFor('first part', async () => (await storedCount(`service_id = $1`, [svc])) === 3);
+    await kafka.send(topics.results, events.slice(3).map(asMessage));
+    await waitFor('second part', async () => (await storedCount(`service_id = $1`, [svc])) === 6);
+    const row = await withPg(
+      db.url,
+      async (c) =>
+        (await c.query(`SELECT * FROM daily_rollups WHERE service_id = $1`, [svc]))
+          .rows[0] as Record<string, unknown>,
+    );
+    expect(row).toMatchObject({
+      pass_count: 2,
+      fail_count: 2,
+      error_count: 1,
+      not_applicable_count: 1,
+      late_count: 6,
+      first_time: new Date(at('01')),
+      last_time: new Date(at('22', '30')),
+      last_outcome: 'fail',
+      pass_hours: (1 << 1) | (1 << 22),
+      fail_hours: (1 << 5) | (1 << 7) | (1 << 22),
+      not_applicable_hours: 1 << 9,
+    });
+    const { stored, recomputed } = await rollupsVsRecomputed(db.url);
+    expect(stored).toEqual(recomputed);
+  });
+
+  it('stores the next offset of every partition in PostgreSQL and reports ready when it has consumed everything', async () => {
+    const { stored, high } = await waitFor('offsets at the high watermarks', async () => {
+      const o = await offsetsVsHighWatermarks(db.url, kafka, topics.group, topics.results);
+      return JSON.stringify(o.stored) === JSON.stringify(o.high) ? o : undefined;
+    });
+    expect(Object.keys(high).length).toBeGreaterThan(0);
+    expect(stored).toEqual(high);
+    const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
+    expect(ready.body.info.consumer.status).toBe('up');
+  });
+});
