@@ -124,6 +124,7 @@ export function documentSecurity(app: INestApplication, document: OpenAPIObject)
     for (const method of HTTP_METHODS) {
       const operation: OperationObject | undefined = item[method];
       if (operation === undefined) continue;
+      describeErrorBodies(operation);
       const route = declared.get(`${method} ${path}`);
       if (route?.public === true) {
         operation.security = [];
@@ -149,4 +150,12 @@ export function documentSecurity(app: INestApplication, document: OpenAPIObject)
     }
   }
   return document;
+}
+
+/** Every error answer is problem+json (the global filter makes it so); say so where a route did not. */
+function describeErrorBodies(operation: OperationObject): void {
+  for (const [status, response] of Object.entries(operation.responses)) {
+    if (!/^[45]\d\d$/.test(status) || response === undefined || '$ref' in response) continue;
+    response.content ??= problem(response.description).content;
+  }
 }

@@ -1,0 +1,121 @@
+import { INestApplication } from '@nestjs/common';
+import request from 'supertest';
+import { createApi } from '../apps/api/src/bootstrap';
+import {
+  TestDatabase,
+  TestTopics,
+  appEnv,
+  createTestDatabase,
+  createTestTopics,
+} from './support/infra';
+
+interface ExpressLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head', 'trace'];
+/** Swagger UI and the document itself are served beside the API, not described in it. */
+const isDocsRoute = (path: string) =>
+  path === '/api/docs' || path.startsWith('/api/docs/') || path.startsWith('/api/docs-');
+
+/** What Express actually routes, as `METHOD /path/{param}` (OpenAPI's path form). */
+function servedRoutes(app: INestApplication): string[] {
+  const express = app.getHttpAdapter().getInstance() as { router: { stack: ExpressLayer[] } };
+  const routes: string[] = [];
+  for (const layer of express.router.stack) {
+    if (!layer.route || typeof layer.route.path !== 'string') continue;
+    const path = layer.route.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+    if (isDocsRoute(path)) continue;
+    for (const [method, on] of Object.entries(layer.route.methods)) {
+      // Express adds HEAD to every GET route by itself; it is not a route of ours.
+      if (on && method !== '_all') routes.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  return [...new Set(routes)].sort();
+}
+
+describe('the OpenAPI document', () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  let app: INestApplication;
+  let document: {
+    paths: Record<
+      string,
+      Record<string, { security?: unknown[]; responses: Record<string, unknown> }>
+    >;
+    components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    [db, topics] = await Promise.all([createTestDatabase(), createTestTopics(1)]);
+    ({ app } = await createApi(appEnv(db, topics)));
+    await app.listen(0, '127.0.0.1');
+    document = (
+      await request(app.getHttpServer() as Parameters<typeof request>[0])
+        .get('/api/docs-json')
+        .expect(200)
+    ).body as typeof document;
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  function documentedRoutes(): string[] {
+    return Object.entries(document.paths)
+      .flatMap(([path, item]) =>
+        Object.keys(item)
+          .filter((m) => HTTP_METHODS.includes(m))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
+      .sort();
+  }
+
+  it('describes every route the app serves, and only those', () => {
+    const served = servedRoutes(app);
+    expect(served).toEqual(
+      expect.arrayContaining(['GET /health/live', 'GET /metrics', 'DELETE /api/v1/keys/{id}']),
+    );
+    expect(documentedRoutes()).toEqual(served);
+  });
+
+  it('is served without a key, as Swagger UI is', async () => {
+    await request(app.getHttpServer() as Parameters<typeof request>[0])
+      .get('/api/docs')
+      .expect((res) => {
+        expect([200, 301]).toContain(res.status);
+      });
+  });
+
+  it('requires the bearer key on every operation except health and metrics, with 401, 403 and 429 problems', () => {
+    expect(document.components.securitySchemes).toHaveProperty('bearer');
+    expect(document.components.schemas).toHaveProperty('ProblemDetails');
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        if (!HTTP_METHODS.includes(method)) continue;
+        const where = `${method.toUpperCase()} ${path}`;
+        if (path.startsWith('/health/') || path === '/metrics') {
+          expect({ where, security: operation.security }).toEqual({ where, security: [] });
+          continue;
+        }
+        expect({ where, security: operation.security }).toEqual({
+          where,
+          security: [{ bearer: [] }],
+        });
+        for (const status of ['401', '403', '429']) {
+          expect({ where, status, content: operation.responses[status] }).toEqual({
+            where,
+            status,
+            content: expect.objectContaining({
+              content: {
+                'application/problem+json': {
+                  schema: { $ref: '#/components/schemas/ProblemDetails' },
+                },
+              },
+            }),
+          });
+        }
+      }
+    }
+  });
+});
