@@ -1,5 +1,30 @@
 import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { CatalogRepository } from '@vigil/persistence';
+import { CatalogApplyService } from './catalog-apply.service';
+import { CatalogController } from './catalog.controller';
+import { ControlsController } from './controls.controller';
+import { CriteriaController } from './criteria.controller';
+import { ServicesController } from './services.controller';
+import { UnmappedController } from './unmapped.controller';
 
-/** Placeholder: filled in by the issue that owns this feature. */
-@Module({})
+/** The catalogue (SPEC §4, §6): controls as code, service scope with history, TSC criteria. */
+@Module({
+  controllers: [
+    CatalogController,
+    ServicesController,
+    ControlsController,
+    CriteriaController,
+    UnmappedController,
+  ],
+  providers: [
+    {
+      provide: CatalogRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new CatalogRepository(ds),
+    },
+    CatalogApplyService,
+  ],
+  exports: [CatalogRepository],
+})
 export class CatalogModule {}

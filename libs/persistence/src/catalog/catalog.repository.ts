@@ -106,51 +106,53 @@ export class CatalogRepository {
   // ---- criteria -------------------------------------------------------------------------
 
   async listCriteria(filter: { categories?: string[] } = {}): Promise<CriterionRecord[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<CriterionRow[]>(
       `SELECT id, category, series, series_title, title, text, coso_principle
          FROM criteria
         WHERE $1::text[] IS NULL OR category = ANY ($1)
         ORDER BY sort_order`,
       [filter.categories ?? null],
-    )) as CriterionRow[];
+    );
     return rows.map(toCriterion);
   }
 
   async findCriterion(id: string): Promise<CriterionRecord | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<CriterionRow[]>(
       `SELECT id, category, series, series_title, title, text, coso_principle
          FROM criteria WHERE id = $1`,
       [id],
-    )) as CriterionRow[];
+    );
     return rows.length ? toCriterion(rows[0]) : null;
   }
 
   async listCriterionIds(db: Queryable = this.dataSource): Promise<string[]> {
-    const rows = (await db.query(`SELECT id FROM criteria ORDER BY sort_order`)) as Array<{
-      id: string;
-    }>;
+    const rows = await db.query<
+      Array<{
+        id: string;
+      }>
+    >(`SELECT id FROM criteria ORDER BY sort_order`);
     return rows.map((r) => r.id);
   }
 
   async listCriterionCategories(): Promise<string[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ category: string }>>(
       `SELECT category FROM criteria GROUP BY category ORDER BY min(sort_order)`,
-    )) as Array<{ category: string }>;
+    );
     return rows.map((r) => r.category);
   }
 
   // ---- services -------------------------------------------------------------------------
 
   async serviceExists(id: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM services WHERE id = $1`, [
+    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM services WHERE id = $1`, [
       id,
-    ])) as unknown[];
+    ]);
     return rows.length > 0;
   }
 
   /** Services by id, `limit + 1` rows (the extra one says there is a next page). */
   async listServices(page: KeysetPage, filter: ServiceFilter = {}): Promise<ServiceRecord[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ServiceRow[]>(
       `SELECT id, name, owner, description, created_at, updated_at, retired_at
          FROM services
         WHERE ($1::text IS NULL OR id > $1)
@@ -158,38 +160,38 @@ export class CatalogRepository {
         ORDER BY id
         LIMIT $2`,
       [page.after?.[0] ?? null, page.limit + 1, filter.serviceIds ?? null],
-    )) as ServiceRow[];
+    );
     return rows.map(toService);
   }
 
   async findService(id: string): Promise<ServiceDetail | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ServiceRow[]>(
       `SELECT id, name, owner, description, created_at, updated_at, retired_at
          FROM services WHERE id = $1`,
       [id],
-    )) as ServiceRow[];
+    );
     if (rows.length === 0) return null;
-    const assignments = (await this.dataSource.query(
+    const assignments = await this.dataSource.query<AssignmentRow[]>(
       `SELECT service_id, control_id, valid_from, valid_to, created_at, ended_at
          FROM assignments WHERE service_id = $1
         ORDER BY control_id, valid_from`,
       [id],
-    )) as AssignmentRow[];
+    );
     return { ...toService(rows[0]), assignments: assignments.map(toAssignment) };
   }
 
   // ---- controls -------------------------------------------------------------------------
 
   async controlExists(id: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(`SELECT 1 FROM controls WHERE id = $1`, [
+    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM controls WHERE id = $1`, [
       id,
-    ])) as unknown[];
+    ]);
     return rows.length > 0;
   }
 
   /** Controls by id with their current definition, `limit + 1` rows. */
   async listControls(page: KeysetPage): Promise<ControlRecord[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ControlRow[]>(
       `SELECT ${CONTROL_COLUMNS}
          FROM controls c
          JOIN control_versions v ON v.control_id = c.id AND v.valid_to IS NULL
@@ -197,34 +199,34 @@ export class CatalogRepository {
         ORDER BY c.id
         LIMIT $2`,
       [page.after?.[0] ?? null, page.limit + 1],
-    )) as ControlRow[];
+    );
     return rows.map(toControl);
   }
 
   /** The current definition, every version (oldest first) and every assignment. */
   async findControl(id: string): Promise<ControlDetail | null> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ControlRow[]>(
       `SELECT ${CONTROL_COLUMNS}
          FROM controls c
          JOIN control_versions v ON v.control_id = c.id AND v.valid_to IS NULL
         WHERE c.id = $1`,
       [id],
-    )) as ControlRow[];
+    );
     if (rows.length === 0) return null;
     const [versions, assignments] = await Promise.all([
-      this.dataSource.query(
+      this.dataSource.query<VersionRow[]>(
         `SELECT control_id, valid_from, valid_to, title, description, owner, frequency,
                 tolerable_deviation_rate, criteria
            FROM control_versions WHERE control_id = $1
           ORDER BY valid_from`,
         [id],
-      ) as Promise<VersionRow[]>,
-      this.dataSource.query(
+      ),
+      this.dataSource.query<AssignmentRow[]>(
         `SELECT service_id, control_id, valid_from, valid_to, created_at, ended_at
            FROM assignments WHERE control_id = $1
           ORDER BY service_id, valid_from`,
         [id],
-      ) as Promise<AssignmentRow[]>,
+      ),
     ]);
     return {
       ...toControl(rows[0]),
@@ -241,7 +243,7 @@ export class CatalogRepository {
    * Pairs are sorted by service, then control.
    */
   async findPairScopes(filter: PairScopeFilter): Promise<PairScope[]> {
-    const assignments = (await this.dataSource.query(
+    const assignments = await this.dataSource.query<AssignmentRow[]>(
       `WITH pairs AS (
          SELECT DISTINCT a.service_id, a.control_id
            FROM assignments a
@@ -269,16 +271,16 @@ export class CatalogRepository {
         filter.controlId ?? null,
         filter.criterionId ?? null,
       ],
-    )) as AssignmentRow[];
+    );
     if (assignments.length === 0) return [];
     const controlIds = [...new Set(assignments.map((a) => a.control_id))];
-    const versionRows = (await this.dataSource.query(
+    const versionRows = await this.dataSource.query<VersionRow[]>(
       `SELECT control_id, valid_from, valid_to, title, description, owner, frequency,
               tolerable_deviation_rate, criteria
          FROM control_versions WHERE control_id = ANY ($1)
         ORDER BY control_id, valid_from`,
       [controlIds],
-    )) as VersionRow[];
+    );
     const versions = new Map<string, ControlVersion[]>();
     for (const row of versionRows) {
       const list = versions.get(row.control_id) ?? [];
@@ -312,7 +314,7 @@ export class CatalogRepository {
     page: KeysetPage,
     filter: ServiceFilter = {},
   ): Promise<UnmappedPairRecord[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<UnmappedRow[]>(
       `SELECT r.service_id, r.control_id,
               EXISTS (SELECT 1 FROM services s WHERE s.id = r.service_id) AS service_known,
               EXISTS (SELECT 1 FROM controls c WHERE c.id = r.control_id) AS control_known,
@@ -330,7 +332,7 @@ export class CatalogRepository {
         ORDER BY r.service_id, r.control_id
         LIMIT $3`,
       [page.after?.[0] ?? null, page.after?.[1] ?? null, page.limit + 1, filter.serviceIds ?? null],
-    )) as UnmappedRow[];
+    );
     return rows.map((r) => {
       const counts = {
         pass: Number(r.pass),
@@ -361,20 +363,20 @@ export class CatalogRepository {
 
   /** Every service, control (with its current version) and assignment, for comparison. */
   async loadState(db: Queryable = this.dataSource): Promise<CatalogState> {
-    const services = (await db.query(
+    const services = await db.query<ServiceRow[]>(
       `SELECT id, name, owner, description, created_at, updated_at, retired_at
          FROM services ORDER BY id`,
-    )) as ServiceRow[];
-    const controls = (await db.query(
+    );
+    const controls = await db.query<ControlRow[]>(
       `SELECT ${CONTROL_COLUMNS}
          FROM controls c
          JOIN control_versions v ON v.control_id = c.id AND v.valid_to IS NULL
         ORDER BY c.id`,
-    )) as ControlRow[];
-    const assignments = (await db.query(
+    );
+    const assignments = await db.query<AssignmentRow[]>(
       `SELECT service_id, control_id, valid_from, valid_to, created_at, ended_at
          FROM assignments ORDER BY service_id, control_id, valid_from`,
-    )) as AssignmentRow[];
+    );
     return {
       services: services.map(toService),
       controls: controls.map(toControl),
@@ -522,22 +524,24 @@ export class CatalogRepository {
 
   /** The applies so far, newest first (an audit trail of scope changes). */
   async listApplies(limit: number): Promise<CatalogApplyLogEntry[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<
+      Array<{
+        applied_at: Date;
+        applied_by: string | null;
+        document_sha256: string;
+        added_count: number;
+        changed_count: number;
+        ended_count: number;
+        retired_count: number;
+        unchanged_count: number;
+        summary: unknown;
+      }>
+    >(
       `SELECT applied_at, applied_by, document_sha256, added_count, changed_count, ended_count,
               retired_count, unchanged_count, summary
          FROM catalog_applies ORDER BY id DESC LIMIT $1`,
       [limit],
-    )) as Array<{
-      applied_at: Date;
-      applied_by: string | null;
-      document_sha256: string;
-      added_count: number;
-      changed_count: number;
-      ended_count: number;
-      retired_count: number;
-      unchanged_count: number;
-      summary: unknown;
-    }>;
+    );
     return rows.map((r) => ({
       appliedAt: r.applied_at,
       appliedBy: r.applied_by,

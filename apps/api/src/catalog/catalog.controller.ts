@@ -1,0 +1,117 @@
+import { Controller, Get, HttpCode, Inject, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  CatalogApplySummary,
+  catalogDocumentToJson,
+  catalogDocumentToYaml,
+  CatalogDocumentJson,
+} from '@vigil/contracts';
+import { CatalogRepository } from '@vigil/persistence';
+import { principalOf } from '../auth/principal';
+import { READERS, Roles } from '../auth/roles.decorator';
+import { invalidParameter } from '../http/problem';
+import { ApiProblemResponses } from '../http/problem-details.schema';
+import { CatalogApplyService, CatalogInput } from './catalog-apply.service';
+import { currentCatalogDocument } from './current-catalog-document';
+import { CatalogApplySummaryDto, CatalogDocumentDto } from './dto/catalog-document.dto';
+
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
+
+/** `PUT|GET /api/v1/catalog`: controls as code (SPEC §4). */
+@ApiTags('catalog')
+@ApiBearerAuth()
+@ApiExtraModels(CatalogDocumentDto)
+@Controller('api/v1/catalog')
+export class CatalogController {
+  constructor(
+    @Inject(CatalogApplyService) private readonly applier: CatalogApplyService,
+    @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
+  ) {}
+
+  @Put()
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Apply the whole catalogue document',
+    description:
+      'Validates the document (every fault reported with its JSON Pointer) and applies it in one ' +
+      'transaction, idempotently. Nothing is deleted: services and controls missing from the ' +
+      'document are retired, running assignments missing from it are ended now, a changed ' +
+      'control definition becomes a new version from now. With dryRun=true nothing is written.',
+  })
+  @ApiConsumes('application/yaml', 'text/yaml', 'application/json')
+  @ApiBody({
+    description: 'The catalogue document, as YAML or JSON',
+    schema: { $ref: getSchemaPath(CatalogDocumentDto) },
+  })
+  @ApiQuery({
+    name: 'dryRun',
+    required: false,
+    type: Boolean,
+    description: 'Validate and compute the changes, then roll back',
+  })
+  @ApiOkResponse({ type: CatalogApplySummaryDto })
+  @ApiProblemResponses(400, 415)
+  async apply(
+    @Req() request: Request,
+    @Query('dryRun') dryRun?: string,
+  ): Promise<CatalogApplySummary> {
+    return this.applier.apply(catalogInput(request), {
+      dryRun: parseDryRun(dryRun),
+      appliedBy: principalOf(request)?.keyId ?? null,
+      now: new Date(),
+    });
+  }
+
+  @Get()
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The current catalogue document',
+    description:
+      'YAML when Accept prefers application/yaml or text/yaml, JSON otherwise. Applying it ' +
+      'unchanged changes nothing. Keys limited to services see only those services.',
+  })
+  @ApiProduces('application/json', 'application/yaml')
+  @ApiOkResponse({ type: CatalogDocumentDto })
+  async current(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<CatalogDocumentJson | string> {
+    const state = await this.catalog.loadState();
+    const document = currentCatalogDocument(state, principalOf(request)?.services ?? null);
+    const preferred = request.accepts(['application/json', ...YAML_TYPES]);
+    if (typeof preferred === 'string' && YAML_TYPES.includes(preferred)) {
+      response.type(`${preferred}; charset=utf-8`);
+      return catalogDocumentToYaml(document);
+    }
+    return catalogDocumentToJson(document);
+  }
+}
+
+/** YAML arrives as text (bootstrap.ts registers a text parser for it), JSON already parsed. */
+function catalogInput(request: Request): CatalogInput {
+  const raw = (request as Request & { rawBody?: Buffer }).rawBody;
+  const body: unknown = request.body;
+  if (typeof body === 'string') {
+    return { kind: 'text', format: 'yaml', text: body, raw: raw ?? Buffer.from(body, 'utf8') };
+  }
+  return { kind: 'parsed', value: body ?? null, raw };
+}
+
+function parseDryRun(raw: string | undefined): boolean {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw invalidParameter('dryRun', 'must be true or false');
+}
