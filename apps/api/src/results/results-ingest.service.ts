@@ -4,6 +4,7 @@ import {
   CLOUDEVENTS_JSON,
   DecodeResult,
   ValidatedResult,
+  mediaTypeOf,
   validateCloudEvent,
 } from '@vigil/contracts';
 import { APP_CONFIG, KafkaClient, OutgoingMessage } from '@vigil/platform';
@@ -131,10 +132,6 @@ export class ResultsIngestService {
     }
     if (chunk.length > 0) await this.kafka.send(this.topic, chunk);
   }
-}
-
-function mediaTypeOf(contentType: string | undefined): string | undefined {
-  return contentType?.split(';')[0].trim().toLowerCase();
 }
 
 /** The events of the request body: one structured-mode event, or a batch (a JSON array). */

@@ -5,6 +5,11 @@ export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 export const CLOUDEVENTS_BATCH_JSON = 'application/cloudevents-batch+json';
 
+/** `Application/CloudEvents+JSON; charset=utf-8` → `application/cloudevents+json`. */
+export function mediaTypeOf(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0].trim().toLowerCase();
+}
+
 /** Prefix of CloudEvents attribute headers in the Kafka binary content mode. */
 export const KAFKA_CE_HEADER_PREFIX = 'ce_';
 

@@ -143,7 +143,26 @@ function checkEvent(event: unknown, byteLength: number, receivedAt: Date): Valid
       '',
     );
   }
+  return completeResult(checkEnvelope(event), event.data, receivedAt);
+}
 
+/** The checked attributes of an event: everything but `data`. */
+export interface Envelope {
+  id: string;
+  source: string;
+  serviceId: string;
+  /** `time` as written, for messages. */
+  rawTime: string;
+  time: Date;
+  /** The attributes that enter the canonical form (optional ones that are null left out). */
+  attributes: Record<string, unknown>;
+}
+
+/**
+ * Checks every attribute of an event except `data` (`invalid_envelope`). The Kafka binary mode
+ * calls it on the headers before it parses the value, so a wrong content type is named first.
+ */
+export function checkEnvelope(event: Record<string, unknown>): Envelope {
   if (event.specversion !== CLOUDEVENTS_SPEC_VERSION) {
     throw new EventRejection(
       'invalid_envelope',
@@ -230,8 +249,17 @@ function checkEvent(event: unknown, byteLength: number, receivedAt: Date): Valid
     attributes[name] = value;
   }
 
-  const data = checkData(event.data);
+  return { id, source, serviceId, rawTime, time, attributes };
+}
 
+/** Checks `data` (`invalid_data`) and the clock (`time_in_future`), and builds the result. */
+export function completeResult(
+  envelope: Envelope,
+  rawData: unknown,
+  receivedAt: Date,
+): ValidatedResult {
+  const { id, source, serviceId, rawTime, time, attributes } = envelope;
+  const data = checkData(rawData);
   if (time.getTime() - receivedAt.getTime() > FUTURE_TOLERANCE_MS) {
     throw new EventRejection(
       'time_in_future',
@@ -240,7 +268,7 @@ function checkEvent(event: unknown, byteLength: number, receivedAt: Date): Valid
     );
   }
 
-  const canonical = canonicalEventJson(attributes, time, event.data);
+  const canonical = canonicalEventJson(attributes, time, rawData);
   return {
     source,
     id,

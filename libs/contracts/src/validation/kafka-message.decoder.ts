@@ -1,8 +1,10 @@
-import { CLOUDEVENTS_BATCH_JSON, KAFKA_CE_HEADER_PREFIX } from '../events/cloud-event';
+import { CLOUDEVENTS_BATCH_JSON, KAFKA_CE_HEADER_PREFIX, mediaTypeOf } from '../events/cloud-event';
 import {
   DecodeResult,
   EventRejection,
   assertEventSize,
+  checkEnvelope,
+  completeResult,
   describeValue,
   validateCloudEvent,
 } from './control-result.validator';
@@ -39,7 +41,7 @@ export function decodeKafkaMessage(message: KafkaMessageLike, receivedAt: Date):
 function decode(message: KafkaMessageLike, receivedAt: Date): DecodeResult {
   const headers = normalizeHeaders(message.headers ?? {});
   const contentType = single(headers, 'content-type');
-  const mediaType = contentType?.split(';')[0].trim().toLowerCase();
+  const mediaType = mediaTypeOf(contentType);
   if (mediaType === CLOUDEVENTS_BATCH_JSON) {
     throw new EventRejection(
       'invalid_envelope',
@@ -99,12 +101,12 @@ function decodeBinary(
     event[attribute] = values[0];
   }
   if (contentType !== undefined) event.datacontenttype = contentType;
-  // Let the envelope checks (datacontenttype included) speak before we try to parse the data.
-  const envelopeOnly = validateCloudEvent({ ...event, data: {} }, byteLength, receivedAt);
-  if (!envelopeOnly.ok && envelopeOnly.code === 'invalid_envelope') return envelopeOnly;
-  if (value !== null && value.length > 0)
-    event.data = parseJson(value, 'the message value (the event data in binary mode)');
-  return validateCloudEvent(event, byteLength, receivedAt);
+  const envelope = checkEnvelope(event);
+  const data =
+    value === null || value.length === 0
+      ? undefined
+      : parseJson(value, 'the message value (the event data in binary mode)');
+  return { ok: true, result: completeResult(envelope, data, receivedAt) };
 }
 
 function parseJson(bytes: Buffer, what: string): unknown {
