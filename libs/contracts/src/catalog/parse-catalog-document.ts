@@ -118,8 +118,10 @@ export function validateCatalogDocument(
   duplicateIds(services, 'services', fault);
   duplicateIds(controls, 'controls', fault);
 
-  const serviceIds = new Set(services.map((s) => s?.id).filter(isString));
-  const controlIds = new Set(controls.map((c) => c?.id).filter(isString));
+  // An assignment may name a service or control whose other fields are at fault: that fault is
+  // reported where it is, not again as an unknown reference.
+  const serviceIds = declaredIds(lists.services);
+  const controlIds = declaredIds(lists.controls);
   const assignments = lists.assignments.map((item, i) =>
     readAssignment(item, `/assignments/${i}`, serviceIds, controlIds, fault),
   );
@@ -274,14 +276,7 @@ function readAssignment(
     fault(`${at}/to`, 'must be after from');
     return null;
   }
-  if (
-    service === null ||
-    control === null ||
-    !services.has(service) ||
-    !controls.has(control) ||
-    !(from instanceof Date) ||
-    to === undefined
-  ) {
+  if (service === null || control === null || !(from instanceof Date) || to === undefined) {
     return null;
   }
   return { service, control, from, to };
@@ -427,6 +422,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isString(value: unknown): value is string {
-  return typeof value === 'string';
+function declaredIds(items: readonly unknown[]): Set<string> {
+  const ids = new Set<string>();
+  for (const item of items) {
+    if (isRecord(item) && typeof item.id === 'string' && CATALOG_ID_PATTERN.test(item.id)) {
+      ids.add(item.id);
+    }
+  }
+  return ids;
 }
