@@ -223,13 +223,15 @@ describe(ResultsIngestService.name, () => {
     });
 
     it('accepts 1000 events and rejects 1001 or none', async () => {
-      const { service } = setup();
+      const { service, counted } = setup();
       const events = (n: number) => Array.from({ length: n }, (_, i) => anEvent(`e-${i}`));
       await expect(service.ingest(aRequest(events(1000)))).resolves.toMatchObject({ count: 1000 });
       expect((await problemOf(service.ingest(aRequest(events(1001))))).problem.detail).toMatch(
         /at most 1000/,
       );
       expect((await problemOf(service.ingest(aRequest([])))).problem.detail).toMatch(/empty/);
+      expect(await counted('accepted')).toBe(1000);
+      expect(await counted('rejected')).toBe(1001);
     });
   });
 });

@@ -71,7 +71,18 @@ export class ResultsIngestService {
   }
 
   async ingest(request: IngestRequest): Promise<IngestAnswer> {
-    const { candidates, batch } = readCandidates(request);
+    let read: { candidates: CandidateEvent[]; batch: boolean };
+    try {
+      read = readCandidates(request);
+    } catch (error) {
+      // A batch refused as a whole (not an array, too many events) rejects each event in it.
+      if (error instanceof ProblemException && error.problem.status === 400) {
+        const body = request.body;
+        this.events.inc({ outcome: 'rejected' }, Array.isArray(body) ? body.length : 1);
+      }
+      throw error;
+    }
+    const { candidates, batch } = read;
     const outcomes = candidates.map((c) =>
       validateCloudEvent(c.event, c.byteLength, request.receivedAt),
     );
