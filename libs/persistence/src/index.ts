@@ -3,5 +3,6 @@ export * from './migrator';
 export * from './persistence.module';
 export * from './auth';
 export * from './catalog';
-export * from './effectiveness';
+export * from './exports';
 export * from './ingest/ingest.repository';
+export * from './effectiveness';

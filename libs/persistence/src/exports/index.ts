@@ -1,0 +1,2 @@
+export * from './export-log.repository';
+export * from './export-results.repository';
