@@ -4,7 +4,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { CatalogRepository } from '@vigil/persistence';
+import { ApiKeysRepository, CatalogRepository, issueApiKey } from '@vigil/persistence';
 import { createApi } from '../apps/api/src/bootstrap';
 import { CatalogController } from '../apps/api/src/catalog/catalog.controller';
 import { TestDatabase, appEnv, createTestDatabase } from './support/infra';
@@ -825,6 +825,89 @@ describe(CatalogController.name, () => {
       expect(rest.body.items.map((i: { serviceId: string }) => i.serviceId)).toEqual([
         'zz-unknown',
       ]);
+    });
+  });
+  describe('access and integrity', () => {
+    it('answers 403 to a dashboard key on PUT and lets it read', async () => {
+      const { secret } = await issueApiKey(new ApiKeysRepository(app.get(DataSource)), {
+        name: 'grc-dashboard',
+        role: 'dashboard',
+      });
+      const bearer = { Authorization: `Bearer ${secret}` };
+      await request(server)
+        .put('/api/v1/catalog')
+        .set(bearer)
+        .set('Content-Type', 'application/yaml')
+        .send(toYaml(baseDoc()))
+        .expect(403);
+      await request(server).get('/api/v1/catalog').set(bearer).expect(200);
+      await request(server).get('/api/v1/criteria').set(bearer).expect(200);
+      await request(server).get('/api/v1/catalog').expect(401);
+    });
+
+    it('limits services, the document and unmapped pairs when an auditor key is limited to services', async () => {
+      const { secret } = await issueApiKey(new ApiKeysRepository(app.get(DataSource)), {
+        name: 'auditor-identity',
+        role: 'auditor',
+        services: ['identity-service'],
+      });
+      const bearer = { Authorization: `Bearer ${secret}` };
+      const services = await request(server).get('/api/v1/services').set(bearer).expect(200);
+      expect(services.body.items.map((s: { id: string }) => s.id)).toEqual(['identity-service']);
+      await request(server).get('/api/v1/services/payments-api').set(bearer).expect(403);
+      const document = await request(server).get('/api/v1/catalog').set(bearer).expect(200);
+      expect(document.body.services.map((s: { id: string }) => s.id)).toEqual(['identity-service']);
+      const unmapped = await request(server).get('/api/v1/unmapped').set(bearer).expect(200);
+      expect(unmapped.body.items.map((i: { serviceId: string }) => i.serviceId)).toEqual([
+        'identity-service',
+      ]);
+    });
+
+    it('refuses overlapping intervals for one pair in SQL too, whatever writes them', async () => {
+      await expect(
+        app.get(DataSource).query(
+          `INSERT INTO assignments (service_id, control_id, valid_from, valid_to)
+             VALUES ('identity-service', 'mfa-enforced', '2026-02-01T00:00:00Z', '2026-03-01T00:00:00Z')`,
+        ),
+      ).rejects.toThrow(/exclusion constraint/);
+    });
+
+    it('serialises concurrent applies so that exactly one of them adds a new service', async () => {
+      const doc = baseDoc();
+      doc.controls[0].frequency = 'hourly';
+      doc.assignments = [
+        {
+          service: 'identity-service',
+          control: 'mfa-enforced',
+          from: '2026-01-01T00:00:00Z',
+          to: '2026-06-01T00:00:00Z',
+        },
+        { service: 'identity-service', control: 'mfa-enforced', from: '2026-09-01T00:00:00Z' },
+        { service: 'payments-api', control: 'mfa-enforced', from: '2030-01-01T00:00:00Z' },
+      ];
+      doc.services.push({ id: 'billing-worker', name: 'Billing', owner: 'team-billing' });
+      const answers = await Promise.all([putYaml(doc), putYaml(doc), putJson(doc)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+      const adds = answers.map((a) => a.body.added.services as string[]);
+      expect(adds.filter((a) => a.length > 0)).toEqual([['billing-worker']]);
+    });
+
+    it('describes every catalogue route in the OpenAPI document', async () => {
+      const res = await request(server).get('/api/docs-json').expect(200);
+      const paths = res.body.paths as Record<string, Record<string, unknown>>;
+      expect(Object.keys(paths['/api/v1/catalog']).sort()).toEqual(['get', 'put']);
+      for (const path of [
+        '/api/v1/services',
+        '/api/v1/services/{id}',
+        '/api/v1/controls',
+        '/api/v1/controls/{id}',
+        '/api/v1/criteria',
+        '/api/v1/unmapped',
+      ]) {
+        expect(paths[path]?.get).toBeDefined();
+      }
+      expect(res.body.components.schemas).toHaveProperty('CatalogApplySummary');
+      expect(res.body.components.schemas).toHaveProperty('ControlDetail');
     });
   });
 });
