@@ -10,6 +10,7 @@ import type { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { LOGGER } from '@vigil/platform';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, ProblemException } from './problem';
+import { requestIdOf } from './request-context';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -43,7 +44,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const problem = this.toProblem(exception, request);
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, path: request.url }, 'request failed');
+      this.logger.error(
+        { err: exception, path: request.url, requestId: requestIdOf(request) },
+        'request failed',
+      );
     }
     if (response.headersSent) {
       response.destroy();
