@@ -1,6 +1,7 @@
 export * from './topics';
 export * from './events/cloud-event';
 export * from './events/control-result.v1';
+export * from './events/control-status-changed.v1';
 export * from './validation/rejection';
 export * from './validation/canonical-json';
 export * from './validation/control-result.validator';

@@ -42,7 +42,7 @@ export class TrendService {
         deviationRate: row.data.deviationRate,
         coverage: row.data.coverage,
         timeInCompliance: row.data.timeInCompliance,
-        effectiveness: row.data,
+        effectiveness: { ...row.data },
       })),
     };
   }

@@ -1,5 +1,47 @@
 import { Module } from '@nestjs/common';
+import { Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import {
+  EffectivenessQuery,
+  EffectivenessSnapshotRepository,
+  StatusChangeRepository,
+} from '@vigil/persistence';
+import { METRICS_REGISTRY } from '@vigil/platform';
+import { CreatePartitionsJob } from './create-partitions.job';
+import { DetectStatusChangesJob } from './detect-status-changes.job';
+import { EvaluatorMetrics } from './evaluator-metrics';
+import { JobRunner } from './job-runner';
+import { LeaderElection } from './leader-election.service';
+import { RefreshSnapshotsJob } from './refresh-snapshots.job';
 
-/** Placeholder: the scheduled jobs (partitions, snapshots, missed slots) land with their issue. */
-@Module({})
+/** The evaluator's scheduled jobs; each runs only on the elected leader (SPEC §2). */
+@Module({
+  providers: [
+    {
+      provide: EvaluatorMetrics,
+      inject: [METRICS_REGISTRY],
+      useFactory: (r: Registry) => new EvaluatorMetrics(r),
+    },
+    {
+      provide: EffectivenessQuery,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new EffectivenessQuery(ds),
+    },
+    {
+      provide: EffectivenessSnapshotRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new EffectivenessSnapshotRepository(ds),
+    },
+    {
+      provide: StatusChangeRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new StatusChangeRepository(ds),
+    },
+    LeaderElection,
+    JobRunner,
+    CreatePartitionsJob,
+    RefreshSnapshotsJob,
+    DetectStatusChangesJob,
+  ],
+})
 export class JobsModule {}

@@ -18,7 +18,7 @@ export interface EffectivenessSnapshot {
   day: string;
   window: { from: Date; to: Date };
   /** A pair's effectiveness (with its control), or a rollup. */
-  data: (PairEffectiveness | EffectivenessRollup) & Record<string, unknown>;
+  data: PairEffectiveness | EffectivenessRollup;
 }
 
 interface SnapshotRow {

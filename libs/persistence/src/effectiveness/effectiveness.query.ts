@@ -158,17 +158,7 @@ export class EffectivenessQuery {
     q: EffectivenessQueryInput,
     fn: (p: PairEvaluation) => Promise<void>,
   ): Promise<void> {
-    const pairs = (
-      await this.scopes.findPairScopes({
-        from: q.from,
-        to: q.to,
-        serviceIds: q.serviceIds,
-        controlId: q.controlId,
-        criterionId: q.criterionId,
-      })
-    )
-      .filter((pair) => pair.versions.length > 0)
-      .sort((a, b) => compare(a.serviceId, b.serviceId) || compare(a.controlId, b.controlId));
+    const pairs = await this.findPairs(q);
     for (let i = 0; i < pairs.length; i += CHUNK_PAIRS) {
       const chunk = pairs.slice(i, i + CHUNK_PAIRS);
       const evaluated = await this.evaluateChunk(chunk, q);
@@ -176,47 +166,122 @@ export class EffectivenessQuery {
     }
   }
 
+  /**
+   * Evaluates every pair over several windows ending at the same instant (the evaluator's
+   * rolling windows) with one read of the results per chunk: the longest window's results
+   * serve the shorter ones, since earlier results change nothing (see `evaluatePair`).
+   * `fn` gets one entry per window, null where the pair is not in scope during that window.
+   */
+  async forEachPairInWindows(
+    q: { windows: Array<{ from: Date; to: Date }>; now: Date },
+    fn: (evaluations: Array<PairEvaluation | null>) => Promise<void>,
+  ): Promise<void> {
+    const to = q.windows[0]?.to;
+    if (!to) return;
+    if (q.windows.some((w) => w.to.getTime() !== to.getTime())) {
+      throw new RangeError('forEachPairInWindows needs windows ending at the same instant');
+    }
+    const from = new Date(Math.min(...q.windows.map((w) => w.from.getTime())));
+    const pairs = await this.findPairs({ from, to, now: q.now });
+    for (let i = 0; i < pairs.length; i += CHUNK_PAIRS) {
+      const chunk = pairs.slice(i, i + CHUNK_PAIRS);
+      const results = await this.fetchResults(chunk, { from, to }, false);
+      for (let k = 0; k < chunk.length; k++) {
+        await fn(
+          q.windows.map((window) => evaluateOne(chunk[k], results[k], window, q.now, false)),
+        );
+      }
+    }
+  }
+
+  private async findPairs(q: EffectivenessQueryInput): Promise<PairScope[]> {
+    const pairs = await this.scopes.findPairScopes({
+      from: q.from,
+      to: q.to,
+      serviceIds: q.serviceIds,
+      controlId: q.controlId,
+      criterionId: q.criterionId,
+    });
+    return pairs
+      .filter((pair) => pair.versions.length > 0)
+      .sort((a, b) => compare(a.serviceId, b.serviceId) || compare(a.controlId, b.controlId));
+  }
+
   private async evaluateChunk(
     chunk: PairScope[],
     q: EffectivenessQueryInput,
   ): Promise<PairEvaluation[]> {
+    const results = await this.fetchResults(chunk, q, q.withSlots === true);
+    const out: PairEvaluation[] = [];
+    chunk.forEach((pair, k) => {
+      const evaluation = evaluateOne(pair, results[k], q, q.now, q.withSlots === true);
+      if (evaluation) out.push(evaluation);
+    });
+    return out;
+  }
+
+  /** Per pair of the chunk, in order: the context results, then those in the window. */
+  private async fetchResults(
+    chunk: PairScope[],
+    window: { from: Date; to: Date },
+    withEvidence: boolean,
+  ): Promise<ResultPoint[][]> {
     const rows = (await this.dataSource.query(PAIR_RESULTS_SQL, [
       chunk.map((p) => p.serviceId),
       chunk.map((p) => p.controlId),
-      q.from,
-      q.to,
-      q.withSlots === true,
+      window.from,
+      window.to,
+      withEvidence,
     ])) as PairResultsRow[];
-    const asOf = new Date(Math.min(q.to.getTime(), q.now.getTime()));
-    return chunk.map((pair, index) => {
-      const row = rows[index];
-      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
-      const inWindow = unpack(row.codes, row.times, row.ids, row.uris);
-      const version = versionAt(pair.versions, asOf);
-      const { effectiveness, slots } = evaluatePair({
-        scopes: scopeIntervals(pair),
-        tolerableDeviationRate: version.tolerableDeviationRate,
-        window: { from: q.from.getTime(), to: q.to.getTime() },
-        asOf: asOf.getTime(),
-        results: context.concat(inWindow),
-      });
-      const evaluation: PairEvaluation = {
-        serviceId: pair.serviceId,
-        controlId: pair.controlId,
-        control: {
-          title: version.title,
-          criteria: version.criteria,
-          frequency: version.frequency,
-          tolerableDeviationRate: version.tolerableDeviationRate,
-        },
-        window: { from: q.from, to: q.to },
-        asOf,
-        effectiveness,
-      };
-      if (q.withSlots) evaluation.slots = slots;
-      return evaluation;
-    });
+    return rows.map((row) =>
+      unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris).concat(
+        unpack(row.codes, row.times, row.ids, row.uris),
+      ),
+    );
   }
+}
+
+function overlaps(pair: PairScope, window: { from: Date; to: Date }): boolean {
+  return pair.assignments.some(
+    (a) =>
+      a.from.getTime() < window.to.getTime() &&
+      (a.to === null || a.to.getTime() > window.from.getTime()) &&
+      (a.to === null || a.to.getTime() > a.from.getTime()),
+  );
+}
+
+function evaluateOne(
+  pair: PairScope,
+  results: ResultPoint[],
+  window: { from: Date; to: Date },
+  now: Date,
+  withSlots: boolean,
+): PairEvaluation | null {
+  if (!overlaps(pair, window)) return null;
+  const asOf = new Date(Math.min(window.to.getTime(), now.getTime()));
+  const version = versionAt(pair.versions, asOf);
+  const { effectiveness, slots } = evaluatePair({
+    scopes: scopeIntervals(pair),
+    tolerableDeviationRate: version.tolerableDeviationRate,
+    window: { from: window.from.getTime(), to: window.to.getTime() },
+    asOf: asOf.getTime(),
+    results,
+  });
+  const evaluation: PairEvaluation = {
+    serviceId: pair.serviceId,
+    controlId: pair.controlId,
+    control: {
+      title: version.title,
+      criteria: version.criteria,
+      frequency: version.frequency,
+      tolerableDeviationRate: version.tolerableDeviationRate,
+    },
+    window: { from: window.from, to: window.to },
+    asOf,
+    effectiveness,
+  };
+  if (withSlots) evaluation.slots = slots;
+  return evaluation;
 }
 
 function compare(a: string, b: string): number {

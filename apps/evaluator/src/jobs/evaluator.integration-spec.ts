@@ -1,0 +1,248 @@
+import { INestApplication } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { KafkaClient } from '@vigil/platform';
+import {
+  TestDatabase,
+  TestTopics,
+  appEnv,
+  createTestDatabase,
+  createTestTopics,
+  kafkaBrokers,
+} from '../../../../test/support/infra';
+import { seedCatalog, seedResults, withClient } from '../../../../test/support/seed-effectiveness';
+import { createEvaluator } from '../bootstrap';
+import { CreatePartitionsJob } from './create-partitions.job';
+import { DetectStatusChangesJob } from './detect-status-changes.job';
+import { LeaderElection } from './leader-election.service';
+import { RefreshSnapshotsJob } from './refresh-snapshots.job';
+
+const TODAY = new Date('2026-03-15T10:00:00Z');
+
+jest.setTimeout(60_000);
+
+async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function days(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(from); t < Date.parse(to); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+describe('evaluator', () => {
+  let db: TestDatabase;
+  let topics: TestTopics;
+  const apps: INestApplication[] = [];
+
+  const leaderOf = (app: INestApplication) => app.get(LeaderElection).isLeader();
+  const start = async () => {
+    const { app } = await createEvaluator(appEnv(db, topics));
+    await app.init();
+    // The tests drive the jobs with a fixed clock; the real schedule must not interleave.
+    for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
+    apps.push(app);
+    return app;
+  };
+  const stop = async (app: INestApplication) => {
+    apps.splice(apps.indexOf(app), 1);
+    await app.close();
+  };
+  const leader = () => {
+    const leaders = apps.filter(leaderOf);
+    if (leaders.length !== 1) throw new Error(`expected one leader, found ${leaders.length}`);
+    return leaders[0];
+  };
+
+  beforeAll(async () => {
+    [db, topics] = await Promise.all([createTestDatabase(), createTestTopics(1)]);
+    await withClient(db.url, async (client) => {
+      await seedCatalog(client, {
+        services: ['payments-api'],
+        controls: [
+          { id: 'mfa-enforced', frequency: 'daily', criteria: ['CC6.1'] },
+          { id: 'log-review', frequency: 'daily', criteria: ['CC7.2'] },
+        ],
+        assignments: [
+          { service: 'payments-api', control: 'mfa-enforced', from: '2025-01-01T00:00:00Z' },
+          { service: 'payments-api', control: 'log-review', from: '2026-03-01T00:00:00Z' },
+        ],
+      });
+      await seedResults(client, [
+        ...days('2026-02-01', '2026-03-15').map((day) => ({
+          serviceId: 'payments-api',
+          controlId: 'mfa-enforced',
+          outcome: day === '2026-03-10' ? ('fail' as const) : ('pass' as const),
+          time: `${day}T08:00:00Z`,
+        })),
+        // log-review: nothing on Mar 14, the latest slot before TODAY.
+        ...days('2026-03-01', '2026-03-14').map((day) => ({
+          serviceId: 'payments-api',
+          controlId: 'log-review',
+          outcome: 'pass' as const,
+          time: `${day}T08:00:00Z`,
+        })),
+      ]);
+    });
+  });
+
+  afterAll(async () => {
+    for (const app of [...apps]) await stop(app);
+    await db?.drop();
+  });
+
+  describe(LeaderElection.name, () => {
+    it('elects one replica and fails over when the leader dies or loses its connection', async () => {
+      const first = await start();
+      const second = await start();
+      await waitFor(() => apps.filter(leaderOf).length === 1);
+      const original = leader();
+
+      // Cut the leader's lock session: it must step down; one replica (either) takes the lock.
+      await withClient(db.url, (client) =>
+        client.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        ),
+      );
+      await waitFor(() => !leaderOf(original), 5_000);
+      await waitFor(() => apps.filter(leaderOf).length === 1);
+
+      // Kill the current leader outright: the other one takes over.
+      const dying = leader();
+      const survivor = dying === first ? second : first;
+      await stop(dying);
+      await waitFor(() => leaderOf(survivor));
+      expect(apps.filter(leaderOf)).toEqual([survivor]);
+      await expect(dying.get(DetectStatusChangesJob).run(TODAY)).resolves.toBe(false);
+    });
+  });
+
+  describe(CreatePartitionsJob.name, () => {
+    it('creates the months ahead when one is missing', async () => {
+      const month = new Date();
+      month.setUTCMonth(month.getUTCMonth() + 2, 1);
+      const name = `results_y${month.getUTCFullYear()}m${String(month.getUTCMonth() + 1).padStart(2, '0')}`;
+      await withClient(db.url, (client) => client.query(`DROP TABLE IF EXISTS ${name}`));
+      await expect(leader().get(CreatePartitionsJob).run()).resolves.toBe(true);
+      const exists = await withClient(db.url, (client) =>
+        client.query(`SELECT to_regclass($1) AS t`, [name]),
+      );
+      expect(exists.rows[0].t).toBe(name);
+    });
+  });
+
+  describe(RefreshSnapshotsJob.name, () => {
+    it('writes every scope and period once per day when run twice', async () => {
+      const job = leader().get(RefreshSnapshotsJob);
+      // 2 pairs, 1 service, 2 criteria, the fleet; 4 periods each.
+      await expect(job.refresh(TODAY)).resolves.toBe((2 + 1 + 2 + 1) * 4);
+      const read = () =>
+        withClient(db.url, async (client) => {
+          const { rows } = await client.query(
+            `SELECT scope_kind, service_id, control_id, criterion_id, period_days, verdict, expected_occurrences,
+                    deviations, window_from, window_to, data
+               FROM effectiveness_snapshots WHERE day = '2026-03-15'
+              ORDER BY scope_kind, service_id, control_id, criterion_id, period_days`,
+          );
+          return rows as Array<Record<string, unknown>>;
+        });
+      const once = await read();
+      await job.refresh(TODAY);
+      const twice = await read();
+      expect(twice).toHaveLength(24);
+      expect(twice).toEqual(once);
+      // mfa-enforced over the 30 days [Feb 13, Mar 15): 29 passed, the Mar 10 slot failed.
+      expect(
+        once.find((r) => r.control_id === 'mfa-enforced' && r.period_days === 30),
+      ).toMatchObject({
+        verdict: 'effective_with_exceptions',
+        expected_occurrences: 30,
+        deviations: 1,
+        window_from: new Date('2026-02-13T00:00:00Z'),
+        window_to: new Date('2026-03-15T00:00:00Z'),
+      });
+      // The fleet over 30 days: mfa 30 slots + log-review 14 (Mar 1–14, the last one missed).
+      expect(once.find((r) => r.scope_kind === 'fleet' && r.period_days === 30)).toMatchObject({
+        expected_occurrences: 44,
+        deviations: 2,
+        verdict: 'not_effective',
+      });
+      await expect(job.runIfMissing(TODAY)).resolves.toBe(false);
+    });
+  });
+
+  describe(DetectStatusChangesJob.name, () => {
+    it('publishes each status change once to the status topic', async () => {
+      const job = leader().get(DetectStatusChangesJob);
+      await expect(job.run(TODAY)).resolves.toBe(true);
+      await expect(job.detect(TODAY)).resolves.toBe(0);
+      await expect(job.publishPending()).resolves.toBe(0);
+      // A late result fills the missed slot: missed/not_effective → passed/effective.
+      await withClient(db.url, (client) =>
+        seedResults(client, [
+          {
+            serviceId: 'payments-api',
+            controlId: 'log-review',
+            outcome: 'pass',
+            time: '2026-03-14T12:00:00Z',
+            late: true,
+          },
+        ]),
+      );
+      await job.run(TODAY);
+      await job.run(TODAY);
+
+      const kafka = new KafkaClient({ brokers: kafkaBrokers().split(','), clientId: 'vigil-test' });
+      try {
+        const offsets = await kafka.topicOffsets(topics.statusChanges);
+        expect(offsets.reduce((sum, p) => sum + Number(p.high), 0)).toBe(2);
+        const consumer = kafka.kafka.consumer({ groupId: `${topics.group}.status` });
+        const events: Array<{ key: string; value: Record<string, unknown> }> = [];
+        await consumer.connect();
+        await consumer.subscribe({ topic: topics.statusChanges, fromBeginning: true });
+        await consumer.run({
+          eachMessage: async ({ message }) => {
+            events.push({
+              key: String(message.key),
+              value: JSON.parse(String(message.value)) as Record<string, unknown>,
+            });
+          },
+        });
+        await waitFor(() => events.length === 2, 20_000);
+        await consumer.disconnect();
+        expect(events.map((e) => e.key)).toEqual(['payments-api', 'payments-api']);
+        expect(events[0].value).toMatchObject({
+          type: 'io.vigil.control.status.changed.v1',
+          subject: 'payments-api',
+          data: {
+            controlId: 'log-review',
+            reason: 'missed',
+            previous: null,
+            current: { slotStatus: 'missed', verdict: 'not_effective' },
+            slotStart: '2026-03-14T00:00:00.000Z',
+            slotEnd: '2026-03-15T00:00:00.000Z',
+          },
+        });
+        expect(events[1].value).toMatchObject({
+          data: {
+            controlId: 'log-review',
+            reason: 'slot_status_changed',
+            previous: { slotStatus: 'missed', verdict: 'not_effective' },
+            current: { slotStatus: 'passed', verdict: 'effective' },
+          },
+        });
+      } finally {
+        await kafka.close();
+      }
+    });
+  });
+});
