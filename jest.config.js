@@ -30,6 +30,9 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads testTimeout from the global config only: integration hooks create databases and
+  // topics and boot apps, which takes longer than the 5 s default on a loaded 2-core machine.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -43,7 +46,6 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/faults/disruptive/'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 120000,
       slowTestThreshold: 30,
     },
     {
@@ -53,7 +55,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/faults/disruptive/**/*.integration-spec.ts'],
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      testTimeout: 300000,
     },
   ],
 };
