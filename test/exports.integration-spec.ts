@@ -559,6 +559,51 @@ describe(ExportsController.name, () => {
     });
   });
 
+  describe('a client that goes away mid-export', () => {
+    it('stops the database query and logs the export as aborted', async () => {
+      await withClient(db.url, async (client) => {
+        await client.query(`SELECT vigil_ensure_results_partition('2025-06-01'::date)`);
+        await client.query(
+          `INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, evidence, event_sha256)
+           SELECT nextval('results_seq'), '//bulk', g::text, 'bulk-api', 'bulk-check', 'pass',
+                  '2025-06-01'::timestamptz + g * interval '1 second', now(), '{"uri": "s3://bulk"}', 'x'
+             FROM generate_series(1, 300000) AS g`,
+        );
+      });
+      const controller = new AbortController();
+      const response = await fetch(
+        `${base}/api/v1/exports/period?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z&format=csv&table=results`,
+        {
+          headers: auditor,
+          signal: controller.signal,
+        },
+      );
+      const exportId = response.headers.get('x-vigil-export-id');
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      expect(first.value!.length).toBeGreaterThan(0);
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      const deadline = Date.now() + 10_000;
+      let state: { status: string; copies: number } = { status: 'started', copies: 1 };
+      while (Date.now() < deadline) {
+        state = await withClient(db.url, async (client) => {
+          const log = await client.query<{ status: string }>(
+            `SELECT status FROM export_log WHERE id = $1`,
+            [exportId],
+          );
+          const copies = await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'COPY (SELECT%' AND state = 'active'`,
+          );
+          return { status: log.rows[0].status, copies: Number(copies.rows[0].n) };
+        });
+        if (state.status !== 'started' && state.copies === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(state).toEqual({ status: 'aborted', copies: 0 });
+    });
+  });
+
   describe('GET /api/v1/exports', () => {
     it('lists every export to admins, newest first, with the hash of what was delivered', async () => {
       const zip = await exportOf(`from=${FROM}&to=${TO}&format=zip`);

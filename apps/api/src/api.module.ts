@@ -18,6 +18,7 @@ import { AuthModule } from './auth/auth.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { EffectivenessModule } from './effectiveness/effectiveness.module';
 import { ExportsModule } from './exports/exports.module';
+import { SamplingModule } from './sampling/sampling.module';
 import { HttpConventionsModule } from './http/http-conventions.module';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
 import { ResultsModule } from './results/results.module';
@@ -47,6 +48,7 @@ export class ApiModule {
         ResultsModule,
         EffectivenessModule,
         ExportsModule,
+        SamplingModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ProblemDetailsFilter }],
     };

@@ -1,2 +1,3 @@
 export * from './export-log.repository';
 export * from './export-results.repository';
+export * from './sample-evidence.repository';
