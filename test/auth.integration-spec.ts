@@ -68,6 +68,25 @@ describe('API key authentication', () => {
       expect(rows[0].n).toBe('1');
     });
 
+    it('leaves a revoked bootstrap key revoked when the API starts again', async () => {
+      const other = 'another-bootstrap-key-0123456789';
+      const first = await createApi(appEnv(db, topics, { VIGIL_BOOTSTRAP_ADMIN_KEY: other }));
+      await first.app.init();
+      await first.app.close();
+      const hash = createHash('sha256').update(other).digest('hex');
+      await queryRows(db.url, `UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1`, [hash]);
+      const again = await createApi(appEnv(db, topics, { VIGIL_BOOTSTRAP_ADMIN_KEY: other }));
+      await again.app.init();
+      await again.app.close();
+      const rows = await queryRows<{ revoked: boolean }>(
+        db.url,
+        `SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE key_hash = $1`,
+        [hash],
+      );
+      expect(rows).toEqual([{ revoked: true }]);
+      await request(server).get('/api/v1/keys').set(bearer(other)).expect(401);
+    });
+
     it('refuses to start when the key is shorter than 20 characters', async () => {
       await expect(
         createApi(appEnv(db, topics, { VIGIL_BOOTSTRAP_ADMIN_KEY: 'too-short' })),

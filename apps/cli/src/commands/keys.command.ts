@@ -50,7 +50,7 @@ function parseExpiry(value: string): Date {
   return date;
 }
 
-function describe(key: ApiKeyRecord, now: Date): string {
+function formatKey(key: ApiKeyRecord, now: Date): string {
   return [
     key.id,
     key.name,
@@ -126,7 +126,7 @@ export function registerKeysCommands(program: Command): void {
           );
           return;
         }
-        print(`created ${describe(key, now)}`);
+        print(`created ${formatKey(key, now)}`);
         print(`secret (shown once; store it now): ${secret}`);
       },
     );
@@ -160,7 +160,7 @@ export function registerKeysCommands(program: Command): void {
           'lastUsed',
         ].join('\t'),
       );
-      for (const key of all) print(describe(key, now));
+      for (const key of all) print(formatKey(key, now));
     });
 
   keys
