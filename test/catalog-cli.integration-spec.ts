@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,9 +171,14 @@ describe(registerCatalogCommands.name, () => {
   });
 
   it('exits 2 when nothing listens at the URL', async () => {
-    const run = await vigil(['catalog', 'export', '--url', 'http://127.0.0.1:9']);
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const run = await vigil(['catalog', 'export', '--url', `http://127.0.0.1:${port}`]);
     expect(run.code).toBe(CATALOG_EXIT.unavailable);
-    expect(run.err).toMatch(/cannot reach Vigil at http:\/\/127\.0\.0\.1:9/);
+    expect(run.err).toContain(`cannot reach Vigil at http://127.0.0.1:${port}`);
+    expect(run.err).toMatch(/ECONNREFUSED/);
   });
 
   it('exits 2 when the file cannot be read', async () => {

@@ -153,9 +153,11 @@ async function call(
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (error) {
-    const cause =
-      error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    io.err(`vigil: cannot reach Vigil at ${base}: ${messageOf(error)}${cause}\n`);
+    // fetch() says only "fetch failed"; the reason (ECONNREFUSED, DNS, TLS) is in its cause.
+    const cause: unknown =
+      typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
+    const reason = cause === undefined ? '' : `: ${messageOf(cause)}`;
+    io.err(`vigil: cannot reach Vigil at ${base}: ${messageOf(error)}${reason}\n`);
     return { kind: 'failed', code: CATALOG_EXIT.unavailable };
   }
   if (response.ok) return { kind: 'ok', response };
@@ -223,5 +225,9 @@ export function formatSummary(summary: CatalogApplySummary, file: string): strin
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  // Duck-typed: errors from another realm (undici's, a test VM's) fail instanceof Error.
+  if (typeof error === 'object' && error !== null && 'message' in error) {
+    return String(error.message);
+  }
+  return String(error);
 }
