@@ -173,11 +173,16 @@ function planAssignments(
     }
   }
 
+  const retainedByPair = new Map<string, typeof retained>();
+  for (const r of retained) {
+    // A cancelled interval (to = from) is empty: it overlaps nothing.
+    if (r.to !== null && r.to.getTime() <= r.from.getTime()) continue;
+    const pair = `${r.serviceId}\u0000${r.controlId}`;
+    retainedByPair.set(pair, [...(retainedByPair.get(pair) ?? []), r]);
+  }
   const errors: CatalogFault[] = [];
   desired.forEach((spec, index) => {
-    for (const r of retained) {
-      if (r.serviceId !== spec.service || r.controlId !== spec.control) continue;
-      if (r.to !== null && r.to.getTime() <= r.from.getTime()) continue; // cancelled: empty
+    for (const r of retainedByPair.get(`${spec.service}\u0000${spec.control}`) ?? []) {
       if (overlaps(spec.from, spec.to, r.from, r.to)) {
         errors.push({
           pointer: `/assignments/${index}`,
