@@ -35,7 +35,8 @@ COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/bin ./bin
 COPY --from=build --chown=node:node /app/examples ./examples
-USER node
+# The image's `node` user, by number: Kubernetes' runAsNonRoot can only verify a numeric user.
+USER 1000:1000
 
 # api 3000, ingest 3001, evaluator 3002 (PORT overrides; every app serves /health and /metrics)
 EXPOSE 3000 3001 3002

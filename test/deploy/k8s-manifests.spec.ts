@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { EnvSchema, databaseVariables, kafkaVariables, loadConfig } from '@vigil/platform';
-import { apiEnvSchema } from '../../apps/api/src/api-config';
-import { evaluatorEnvSchema } from '../../apps/evaluator/src/evaluator-config';
-import { ingestEnvSchema } from '../../apps/ingest/src/ingest-config';
+import { loadConfig } from '@vigil/platform';
 import { KubernetesSchemas } from './support/k8s-schema';
+import { programOf as programOfCommand } from './support/programs';
 import {
   K8S_DIR,
   K8sObject,
@@ -18,21 +16,6 @@ import {
 } from './support/kustomize';
 
 const REPO = join(K8S_DIR, '..', '..');
-
-/** What each compiled entry point reads from its environment. */
-const PROGRAMS: Record<string, { schema: EnvSchema; source: string }> = {
-  'dist/apps/api/src/main.js': { schema: apiEnvSchema, source: 'apps/api/src/main.ts' },
-  'dist/apps/ingest/src/main.js': { schema: ingestEnvSchema, source: 'apps/ingest/src/main.ts' },
-  'dist/apps/evaluator/src/main.js': {
-    schema: evaluatorEnvSchema,
-    source: 'apps/evaluator/src/main.ts',
-  },
-  'dist/libs/persistence/src/migrate.js': {
-    schema: databaseVariables,
-    source: 'libs/persistence/src/migrate.ts',
-  },
-  'dist/apps/cli/src/main.js': { schema: kafkaVariables, source: 'apps/cli/src/main.ts' },
-};
 
 const VARIANTS = [
   { name: 'base', dir: join(K8S_DIR, 'base') },
@@ -64,10 +47,7 @@ function mainContainer(o: K8sObject): Json {
 }
 
 function programOf(container: Json) {
-  const command = container.command as string[];
-  const program = PROGRAMS[command[1]];
-  if (command[0] !== 'node' || !program) throw new Error(`unknown command ${command.join(' ')}`);
-  return program;
+  return programOfCommand(container.command);
 }
 
 function configMapData(objects: K8sObject[], name: string): Record<string, string> {
