@@ -32,10 +32,10 @@ async function runCli(args: string[], env: Record<string, string>): Promise<stri
   return lines;
 }
 
-describe('vigil kafka ensure-topics', () => {
-  const client = new KafkaClient({ brokers: kafkaBrokers().split(','), clientId: 'vigil-test' });
-  afterAll(() => client.close());
+const client = new KafkaClient({ brokers: kafkaBrokers().split(','), clientId: 'vigil-test' });
+afterAll(() => client.close());
 
+describe('vigil kafka ensure-topics', () => {
   it('creates the three topics with the asked partitions, then finds them on a second run', async () => {
     const names = topicNames();
     const env = { ...names, KAFKA_BROKERS: kafkaBrokers() };
@@ -67,9 +67,10 @@ describe('an app whose topics are missing', () => {
 
   it('refuses to start, naming the topic, when auto-creation is off', async () => {
     const names = topicNames();
-    await expect(
-      createEvaluator(appEnv(db, undefined, { ...names, VIGIL_TOPIC_AUTO_CREATE: 'false' })),
-    ).rejects.toThrow(
+    const { app } = await createEvaluator(
+      appEnv(db, undefined, { ...names, VIGIL_TOPIC_AUTO_CREATE: 'false' }),
+    );
+    await expect(app.init().finally(() => app.close())).rejects.toThrow(
       new StartupError(
         `required Kafka topics are missing: ${names.VIGIL_TOPIC_STATUS}. ` +
           'Create them with "npx vigil kafka ensure-topics" or set VIGIL_TOPIC_AUTO_CREATE=true.',
@@ -81,6 +82,7 @@ describe('an app whose topics are missing', () => {
     const names = topicNames();
     const { app } = await createEvaluator(appEnv(db, undefined, names));
     try {
+      await app.init();
       await expect(client.missingTopics([names.VIGIL_TOPIC_STATUS])).resolves.toEqual([]);
     } finally {
       await app.close();
