@@ -66,6 +66,23 @@ function baseDoc(overrides: Partial<Doc> = {}): Doc {
   };
 }
 
+/** The state the lifecycle tests above leave behind, as a document. */
+function reappliedDoc(): Doc {
+  const doc = baseDoc();
+  doc.controls[0].frequency = 'hourly';
+  doc.assignments = [
+    {
+      service: 'identity-service',
+      control: 'mfa-enforced',
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-06-01T00:00:00Z',
+    },
+    { service: 'identity-service', control: 'mfa-enforced', from: '2026-09-01T00:00:00Z' },
+    { service: 'payments-api', control: 'mfa-enforced', from: '2030-01-01T00:00:00Z' },
+  ];
+  return doc;
+}
+
 const noChanges = {
   added: { services: [], controls: [], assignments: [] },
   changed: { services: [], controls: [], assignments: [] },
@@ -407,10 +424,26 @@ describe(CatalogController.name, () => {
       ]);
     });
 
-    it('records every apply in the apply log', async () => {
-      const applies = await repository.listApplies(100);
-      expect(applies.length).toBeGreaterThanOrEqual(10);
-      expect(applies[0].documentSha256).toMatch(/^[0-9a-f]{64}$/);
+    it('records every apply in the apply log, newest first, with who applied it', async () => {
+      const latest = await putYaml(reappliedDoc()).expect(200);
+      const res = await get('/api/v1/catalog/applies?limit=2').expect(200);
+      expect(res.body.items).toHaveLength(2);
+      expect(res.body.items[0]).toMatchObject({
+        appliedAt: latest.body.appliedAt,
+        appliedBy: expect.any(String),
+        documentSha256: latest.body.documentSha256,
+        added: 0,
+        changed: 0,
+        ended: 0,
+        retired: 0,
+        summary: { unchanged: latest.body.unchanged },
+      });
+      const next = await get(`/api/v1/catalog/applies?limit=100&cursor=${res.body.nextCursor}`);
+      expect(next.body.items.length).toBeGreaterThanOrEqual(9);
+      expect(BigInt(next.body.items[0].id)).toBeLessThan(BigInt(res.body.items[1].id));
+      expect((await repository.listApplies({ limit: 1000 })).length).toBe(
+        2 + next.body.items.length,
+      );
     });
   });
 
@@ -903,6 +936,7 @@ describe(CatalogController.name, () => {
         '/api/v1/controls/{id}',
         '/api/v1/criteria',
         '/api/v1/unmapped',
+        '/api/v1/catalog/applies',
       ]) {
         expect(paths[path]?.get).toBeDefined();
       }

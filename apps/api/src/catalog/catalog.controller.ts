@@ -21,11 +21,14 @@ import {
 import { CatalogRepository } from '@vigil/persistence';
 import { principalOf } from '../auth/principal';
 import { READERS, Roles } from '../auth/roles.decorator';
+import { parseLimit, toPage } from '../http/pagination';
 import { invalidParameter } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { CatalogApplyService, CatalogInput } from './catalog-apply.service';
 import { currentCatalogDocument } from './current-catalog-document';
+import { CatalogApplyPageDto, toCatalogApplyDto } from './dto/catalog-apply.dto';
 import { CatalogApplySummaryDto, CatalogDocumentDto } from './dto/catalog-document.dto';
+import { cursorKey } from './catalog-cursor';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
@@ -97,6 +100,35 @@ export class CatalogController {
       return catalogDocumentToYaml(document);
     }
     return catalogDocumentToJson(document);
+  }
+
+  @Get('applies')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary: 'The log of catalogue applies, newest first',
+    description: 'When the scope changed, by which key, and what changed: an audit trail.',
+  })
+  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000, default 100' })
+  @ApiQuery({
+    name: 'cursor',
+    required: false,
+    type: String,
+    description: 'nextCursor of the previous page',
+  })
+  @ApiOkResponse({ type: CatalogApplyPageDto })
+  @ApiProblemResponses(400)
+  async applies(
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<CatalogApplyPageDto> {
+    const size = parseLimit(limit);
+    const before = cursorKey(cursor, 1)?.[0] ?? null;
+    if (before !== null && !/^\d{1,19}$/.test(before)) {
+      throw invalidParameter('cursor', 'is not a cursor this API returned');
+    }
+    const rows = await this.catalog.listApplies({ limit: size, beforeId: before });
+    const page = toPage(rows, size, (r) => [r.id]);
+    return { items: page.items.map(toCatalogApplyDto), nextCursor: page.nextCursor };
   }
 }
 

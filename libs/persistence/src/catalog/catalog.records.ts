@@ -149,3 +149,8 @@ export interface CatalogApplyLogEntry {
   unchanged: number;
   summary: unknown;
 }
+
+/** A logged apply, with its id (a decimal string: bigserial). */
+export interface CatalogApplyRecord extends CatalogApplyLogEntry {
+  id: string;
+}

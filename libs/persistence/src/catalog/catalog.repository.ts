@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import {
   AssignmentRecord,
   CatalogApplyLogEntry,
+  CatalogApplyRecord,
   CatalogState,
   CatalogWritePlan,
   ControlDetail,
@@ -522,10 +523,14 @@ export class CatalogRepository {
     );
   }
 
-  /** The applies so far, newest first (an audit trail of scope changes). */
-  async listApplies(limit: number): Promise<CatalogApplyLogEntry[]> {
+  /** The applies so far, newest first (an audit trail of scope changes); `limit + 1` rows. */
+  async listApplies(page: {
+    limit: number;
+    beforeId?: string | null;
+  }): Promise<CatalogApplyRecord[]> {
     const rows = await this.dataSource.query<
       Array<{
+        id: string;
         applied_at: Date;
         applied_by: string | null;
         document_sha256: string;
@@ -537,12 +542,16 @@ export class CatalogRepository {
         summary: unknown;
       }>
     >(
-      `SELECT applied_at, applied_by, document_sha256, added_count, changed_count, ended_count,
+      `SELECT id, applied_at, applied_by, document_sha256, added_count, changed_count, ended_count,
               retired_count, unchanged_count, summary
-         FROM catalog_applies ORDER BY id DESC LIMIT $1`,
-      [limit],
+         FROM catalog_applies
+        WHERE $2::bigint IS NULL OR id < $2::bigint
+        ORDER BY id DESC
+        LIMIT $1`,
+      [page.limit + 1, page.beforeId ?? null],
     );
     return rows.map((r) => ({
+      id: r.id,
       appliedAt: r.applied_at,
       appliedBy: r.applied_by,
       documentSha256: r.document_sha256,
