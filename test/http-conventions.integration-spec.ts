@@ -118,6 +118,7 @@ describe('HTTP conventions', () => {
         .send('{"name": ')
         .expect(400);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors).toEqual([expect.objectContaining({ code: 'malformed_json' })]);
     });
 
     it('answers 413 when the body is larger than the limit', async () => {

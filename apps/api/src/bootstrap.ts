@@ -8,6 +8,7 @@ import { ApiConfig, apiEnvSchema } from './api-config';
 import { ApiModule } from './api.module';
 import { documentSecurity } from './http/openapi';
 import { createHttpDurationHistogram, requestContext } from './http/request-context';
+import { malformedJson } from './http/malformed-json.middleware';
 
 export interface StartedApi {
   app: INestApplication;
@@ -36,6 +37,7 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
     type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
     limit: '10mb',
   });
+  app.use(malformedJson);
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
