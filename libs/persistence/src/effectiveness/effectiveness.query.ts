@@ -93,7 +93,7 @@ const PAIR_RESULTS_SQL = `
     SELECT
       string_agg(CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END, '' ORDER BY r.time, r.seq) AS codes,
       string_agg((extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS times,
-      string_agg(r.seq::text, ',' ORDER BY r.time, r.seq) AS ids,
+      CASE WHEN $5::boolean THEN string_agg(r.seq::text, ',' ORDER BY r.time, r.seq) END AS ids,
       CASE WHEN $5::boolean THEN string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) END AS uris
     FROM results r
     WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4
@@ -114,9 +114,10 @@ function unpack(
   ids: string | null,
   uris: string | null,
 ): ResultPoint[] {
-  if (!codes || !times || !ids) return [];
+  if (!codes || !times) return [];
   const timeList = times.split(',');
-  const idList = ids.split(',');
+  // Ids and evidence are only read for slots; without them the list stays small.
+  const idList = ids === null ? null : ids.split(',');
   const uriList = uris === null ? null : uris.split(UNIT_SEPARATOR);
   const points: ResultPoint[] = new Array<ResultPoint>(codes.length);
   for (let i = 0; i < codes.length; i++) {
@@ -124,7 +125,7 @@ function unpack(
     const lower = code.toLowerCase();
     const uri = uriList?.[i];
     points[i] = {
-      id: idList[i],
+      id: idList === null ? '' : idList[i],
       time: Number(timeList[i]),
       outcome: OUTCOME_CODES[lower],
       late: code !== lower,

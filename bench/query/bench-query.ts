@@ -1,0 +1,379 @@
+/**
+ * `npm run bench:query` (issue 5): seeds `vigil_bench` with 50 services × 200 controls (10,000
+ * pairs, mixed frequencies) and a year of results (≥ 10 M rows, COPY), computes the matching
+ * daily_rollups by SQL, then measures the effectiveness endpoints of a real API process with a
+ * real HTTP client, and the evaluator's full daily snapshot.
+ *
+ * BENCH_SCALE (default 1) shrinks the fleet for a quick run (0.1 → 5 services). The seeded
+ * database is reused when its scale matches; BENCH_RESEED=1 forces a fresh one.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import pino from 'pino';
+import { Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { FREQUENCIES, type Frequency, nextSlotStart, slotStartAt } from '@vigil/domain';
+import {
+  EffectivenessQuery,
+  EffectivenessSnapshotRepository,
+  createDataSource,
+  migrateUp,
+} from '@vigil/persistence';
+import { EvaluatorMetrics } from '../../apps/evaluator/src/jobs/evaluator-metrics';
+import type { JobRunner } from '../../apps/evaluator/src/jobs/job-runner';
+import type { LeaderElection } from '../../apps/evaluator/src/jobs/leader-election.service';
+import { RefreshSnapshotsJob } from '../../apps/evaluator/src/jobs/refresh-snapshots.job';
+
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const SERVICES = Math.max(1, Math.round(50 * SCALE));
+const CONTROLS = 200;
+const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
+const PORT = Number(process.env.BENCH_PORT ?? '3917');
+const CRITERIA = [
+  'CC1.1',
+  'CC2.1',
+  'CC3.1',
+  'CC4.1',
+  'CC5.1',
+  'CC6.1',
+  'CC6.2',
+  'CC6.3',
+  'CC6.6',
+  'CC6.7',
+  'CC6.8',
+  'CC7.1',
+  'CC7.2',
+  'CC7.3',
+  'CC7.4',
+  'CC8.1',
+  'CC9.1',
+  'A1.1',
+  'A1.2',
+  'C1.1',
+];
+
+/** 10 % hourly, 40 % daily, 20 % weekly, 15 % monthly, 10 % quarterly, 5 % annually. */
+function frequencyOf(control: number): Frequency {
+  const k = control % 20;
+  if (k < 2) return 'hourly';
+  if (k < 10) return 'daily';
+  if (k < 14) return 'weekly';
+  if (k < 17) return 'monthly';
+  if (k < 19) return 'quarterly';
+  return 'annually';
+}
+const controlId = (c: number) => `ctl-${String(c).padStart(3, '0')}`;
+const serviceId = (s: number) => `svc-${String(s).padStart(2, '0')}`;
+
+/** Deterministic PRNG (mulberry32): the same scale seeds the same data. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function outcomeOf(r: number): string | null {
+  if (r < 0.015) return null; // missed slot
+  if (r < 0.05) return 'fail';
+  if (r < 0.06) return 'error';
+  if (r < 0.08) return 'not_applicable';
+  return 'pass';
+}
+
+function adminUrl(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+function* resultLines(start: number, end: number): Generator<string> {
+  let seq = 0;
+  for (let s = 0; s < SERVICES; s++) {
+    for (let c = 0; c < CONTROLS; c++) {
+      const frequency = frequencyOf(c);
+      const random = prng(s * 1000 + c + 1);
+      const step = frequency === 'hourly' ? HOUR : frequency === 'daily' ? DAY : 0;
+      const lines: string[] = [];
+      let slot = slotStartAt(frequency, start);
+      while (slot < end) {
+        const next = step ? slot + step : nextSlotStart(frequency, slot);
+        const outcome = outcomeOf(random());
+        const time = slot + Math.floor(random() * Math.min(next - slot, DAY));
+        if (outcome && time >= start && time < end) {
+          seq++;
+          const late = random() < 0.005;
+          const iso = new Date(time).toISOString();
+          const received = new Date(time + (late ? 2 * DAY : 5_000)).toISOString();
+          lines.push(
+            `${seq}\t//bench\t${seq}\t${serviceId(s)}\t${controlId(c)}\t${outcome}\t${iso}\t${received}\t${late ? 't' : 'f'}\t{"uri":"s3://bench/${seq}"}\tx\n`,
+          );
+        }
+        slot = next;
+      }
+      yield lines.join('');
+    }
+  }
+}
+
+async function seed(url: string, now: number): Promise<void> {
+  const start = Math.floor(now / DAY) * DAY - 366 * DAY;
+  console.log(
+    `seeding ${SERVICES} services × ${CONTROLS} controls, results from ${new Date(start).toISOString()}`,
+  );
+  await migrateUp({ url });
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `SELECT vigil_ensure_results_partition((date_trunc('month', $1::timestamptz) + make_interval(months => m))::date)
+         FROM generate_series(0, 14) AS m`,
+      [new Date(start)],
+    );
+    await client.query(
+      `INSERT INTO services (id, name, owner) SELECT 'svc-' || lpad(s::text, 2, '0'), 'Service ' || s, 'team'
+         FROM generate_series(0, $1 - 1) AS s`,
+      [SERVICES],
+    );
+    for (let c = 0; c < CONTROLS; c++) {
+      await client.query(`INSERT INTO controls (id) VALUES ($1)`, [controlId(c)]);
+      await client.query(
+        `INSERT INTO control_versions (control_id, valid_from, title, frequency, tolerable_deviation_rate, criteria)
+         VALUES ($1, '1970-01-01T00:00:00Z', $2, $3, 0.05, $4)`,
+        [
+          controlId(c),
+          `Control ${c}`,
+          frequencyOf(c),
+          [CRITERIA[c % CRITERIA.length], CRITERIA[(c * 7 + 3) % CRITERIA.length]].filter(
+            (v, i, a) => a.indexOf(v) === i,
+          ),
+        ],
+      );
+    }
+    await client.query(
+      `INSERT INTO assignments (service_id, control_id, valid_from)
+       SELECT s.id, c.id, $1::timestamptz FROM services s CROSS JOIN controls c`,
+      [new Date(start - 365 * DAY)],
+    );
+    const t0 = Date.now();
+    const copy = client.query(
+      copyFrom(
+        `COPY results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256) FROM STDIN`,
+      ),
+    );
+    await pipeline(Readable.from(resultLines(start, now)), copy);
+    const [{ n }] = (await client.query(`SELECT count(*)::int AS n FROM results`)).rows as Array<{
+      n: number;
+    }>;
+    console.log(`COPY ${n} results in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await client.query(`SELECT setval('results_seq', $1)`, [n + 1]);
+    const t1 = Date.now();
+    await client.query(`
+      INSERT INTO daily_rollups (service_id, control_id, day, pass_count, fail_count, error_count,
+        not_applicable_count, late_count, first_time, last_time, last_outcome, pass_hours, fail_hours, not_applicable_hours)
+      SELECT service_id, control_id, (time AT TIME ZONE 'UTC')::date,
+        count(*) FILTER (WHERE outcome = 'pass'), count(*) FILTER (WHERE outcome = 'fail'),
+        count(*) FILTER (WHERE outcome = 'error'), count(*) FILTER (WHERE outcome = 'not_applicable'),
+        count(*) FILTER (WHERE late), min(time), max(time),
+        (array_agg(outcome ORDER BY time DESC, vigil_outcome_rank(outcome) DESC))[1],
+        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'pass'), 0),
+        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome IN ('fail', 'error')), 0),
+        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'not_applicable'), 0)
+      FROM results GROUP BY 1, 2, 3`);
+    console.log(`daily_rollups by SQL in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+    await client.query(`VACUUM ANALYZE`);
+    await client.query(`INSERT INTO vigil_meta (key, value) VALUES ('bench_scale', $1)`, [
+      String(SCALE),
+    ]);
+  } finally {
+    await client.end();
+  }
+}
+
+async function ensureDatabase(baseUrl: string, now: number): Promise<string> {
+  const url = adminUrl(baseUrl, 'vigil_bench');
+  const admin = adminUrl(baseUrl, 'postgres');
+  const exists = await query<{ one: number }>(
+    admin,
+    `SELECT 1 AS one FROM pg_database WHERE datname = 'vigil_bench'`,
+  );
+  if (exists.length && process.env.BENCH_RESEED !== '1') {
+    const scale = await query<{ value: string }>(
+      url,
+      `SELECT value FROM vigil_meta WHERE key = 'bench_scale'`,
+    ).catch(() => []);
+    if (scale[0]?.value === String(SCALE)) {
+      console.log('reusing the seeded vigil_bench (BENCH_RESEED=1 to reseed)');
+      return url;
+    }
+  }
+  await query(admin, `DROP DATABASE IF EXISTS vigil_bench WITH (FORCE)`);
+  await query(admin, `CREATE DATABASE vigil_bench`);
+  await seed(url, now);
+  return url;
+}
+
+async function startApi(url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [join(__dirname, '../../apps/api/src/main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      VIGIL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
+      VIGIL_TOPIC_RESULTS: 'bench.control-results',
+      VIGIL_TOPIC_DLQ: 'bench.control-results.dlq',
+      VIGIL_TOPIC_STATUS: 'bench.control-status-changes',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${PORT}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    if (Date.now() > deadline) throw new Error('the API did not start in 60 s');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface Figures {
+  name: string;
+  requests: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  target: number;
+}
+
+async function measure(
+  name: string,
+  paths: string[],
+  requests: number,
+  target: number,
+): Promise<Figures> {
+  const times: number[] = [];
+  for (let i = 0; i < requests + 2; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`http://127.0.0.1:${PORT}${paths[i % paths.length]}`, {
+      headers: { Authorization: `Bearer ${ADMIN_KEY}` },
+    });
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${paths[i % paths.length]} answered ${res.status}`);
+    if (i >= 2) times.push(performance.now() - t0); // two warm-up requests
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)];
+  return { name, requests, p50: at(0.5), p95: at(0.95), p99: at(0.99), target };
+}
+
+async function snapshotSeconds(url: string): Promise<{ seconds: number; rows: number }> {
+  const ds: DataSource = await createDataSource({ url, poolSize: 4 }).initialize();
+  try {
+    const job = new RefreshSnapshotsJob(
+      ds,
+      new EffectivenessQuery(ds),
+      new EffectivenessSnapshotRepository(ds),
+      null as unknown as JobRunner,
+      null as unknown as LeaderElection,
+      new EvaluatorMetrics(new Registry()),
+      pino({ level: 'warn' }),
+    );
+    const t0 = Date.now();
+    const rows = await job.refresh(new Date());
+    return { seconds: (Date.now() - t0) / 1000, rows };
+  } finally {
+    await ds.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  // The compiled persistence lib scans its (so far empty, hence not emitted) entities folder.
+  mkdirSync(join(__dirname, '../../libs/persistence/src/entities'), { recursive: true });
+  const now = Date.now();
+  const url = await ensureDatabase(
+    process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil',
+    now,
+  );
+  const [{ n }] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM results`);
+  console.log(
+    `results: ${n}; pairs: ${SERVICES * CONTROLS}; frequencies: ${FREQUENCIES.join(', ')}`,
+  );
+  const api = await startApi(url);
+  const figures: Figures[] = [];
+  try {
+    const services = Array.from({ length: Math.min(SERVICES, 10) }, (_, s) => serviceId(s));
+    figures.push(
+      await measure(
+        'service, 365 days',
+        services.map((s) => `/api/v1/services/${s}/effectiveness?window=P365D`),
+        30,
+        50,
+      ),
+    );
+    figures.push(
+      await measure(
+        'pair with slots, 90 days',
+        services.flatMap((s) =>
+          [0, 2, 10, 14].map((c) => `/api/v1/services/${s}/controls/${controlId(c)}/effectiveness`),
+        ),
+        100,
+        20,
+      ),
+    );
+    figures.push(
+      await measure(
+        'criterion, 90 days',
+        ['CC6.1', 'CC7.2', 'A1.2'].map((c) => `/api/v1/criteria/${c}/effectiveness`),
+        10,
+        100,
+      ),
+    );
+    figures.push(await measure('fleet, 90 days', ['/api/v1/effectiveness'], 5, 300));
+  } finally {
+    api.kill('SIGTERM');
+    await once(api, 'exit');
+  }
+  const snapshot = await snapshotSeconds(url);
+  console.log('\n| query | requests | p50 ms | p95 ms | p99 ms | target p95 ms |');
+  console.log('|---|---|---|---|---|---|');
+  for (const f of figures) {
+    console.log(
+      `| ${f.name} | ${f.requests} | ${f.p50.toFixed(1)} | ${f.p95.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.target} |`,
+    );
+  }
+  console.log(
+    `\nfull daily snapshot: ${snapshot.seconds.toFixed(1)} s, ${snapshot.rows} rows (target ≤ 120 s)`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,209 @@
+import fc from 'fast-check';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import {
+  FREQUENCIES,
+  OUTCOMES,
+  evaluatePair,
+  type Frequency,
+  type Outcome,
+  type ResultPoint,
+} from '@vigil/domain';
+import { TestDatabase, createTestDatabase } from '../../../../test/support/infra';
+import { CatalogRepository } from '../catalog/catalog.repository';
+import { createDataSource } from '../data-source';
+import { EffectivenessQuery } from './effectiveness.query';
+import { scopeIntervals, versionAt } from './pair-scope';
+
+const DAY = 86_400_000;
+const BASE = Date.parse('2026-01-01T00:00:00Z');
+
+interface RandomPair {
+  frequencies: Frequency[];
+  /** Day offsets where the control's frequency changes (versions). */
+  assignment: { from: number; to: number | null };
+  results: Array<{ at: number; outcome: Outcome; late: boolean; uri: string | null }>;
+}
+
+const pairArbitrary: fc.Arbitrary<RandomPair> = fc.record({
+  frequencies: fc.array(
+    fc.constantFrom<Frequency>(...FREQUENCIES.filter((f) => f !== 'annually')),
+    {
+      minLength: 1,
+      maxLength: 2,
+    },
+  ),
+  assignment: fc
+    .tuple(
+      fc.integer({ min: 0, max: 40 * 24 }),
+      fc.option(fc.integer({ min: 1, max: 80 * 24 }), { nil: null }),
+    )
+    .map(([from, length]) => ({
+      from: from * 3_600_000,
+      to: length === null ? null : (from + length) * 3_600_000,
+    })),
+  results: fc.array(
+    fc.record({
+      // Coarse times make ties (same instant) frequent; the order of ties is seq order.
+      at: fc.oneof(
+        fc.integer({ min: 0, max: 120 * 24 }).map((h) => h * 3_600_000),
+        fc.integer({ min: 0, max: 120 * DAY - 1 }),
+      ),
+      outcome: fc.constantFrom<Outcome>(...OUTCOMES),
+      late: fc.boolean(),
+      uri: fc.option(fc.constantFrom('s3://a', 's3://b'), { nil: null }),
+    }),
+    { maxLength: 150 },
+  ),
+});
+
+describe(EffectivenessQuery.name, () => {
+  let db: TestDatabase;
+  let ds: DataSource;
+  let client: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ds = await createDataSource({ url: db.url, poolSize: 2 }).initialize();
+    client = new Client({ connectionString: db.url });
+    await client.connect();
+    for (let m = 0; m < 7; m++) {
+      await client.query(
+        `SELECT vigil_ensure_results_partition(($1::date + make_interval(months => $2))::date)`,
+        ['2025-12-01', m],
+      );
+    }
+  });
+
+  afterAll(async () => {
+    await client?.end();
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  async function reset(pairs: RandomPair[]): Promise<void> {
+    await client.query(
+      `TRUNCATE results, assignments, control_versions, controls, services CASCADE`,
+    );
+    await client.query(`INSERT INTO services (id, name, owner) VALUES ('svc', 'svc', 'team')`);
+    for (const [index, pair] of pairs.entries()) {
+      const control = `c${index}`;
+      await client.query(`INSERT INTO controls (id) VALUES ($1)`, [control]);
+      for (const [v, frequency] of pair.frequencies.entries()) {
+        await client.query(
+          `INSERT INTO control_versions (control_id, valid_from, valid_to, title, frequency, tolerable_deviation_rate, criteria)
+           VALUES ($1, $2, $3, $4, $5, 0.1, '{CC6.1}')`,
+          [
+            control,
+            new Date(v === 0 ? 0 : BASE + 30 * DAY),
+            v === pair.frequencies.length - 1 ? null : new Date(BASE + 30 * DAY),
+            `v${v}`,
+            frequency,
+          ],
+        );
+      }
+      await client.query(
+        `INSERT INTO assignments (service_id, control_id, valid_from, valid_to) VALUES ('svc', $1, $2, $3)`,
+        [
+          control,
+          new Date(BASE + pair.assignment.from),
+          pair.assignment.to === null ? null : new Date(BASE + pair.assignment.to),
+        ],
+      );
+      await client.query(
+        `INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256)
+         SELECT nextval('results_seq'), 's', gen_random_uuid()::text, 'svc', $1, r.outcome, r.time, r.time, r.late, r.evidence, 'x'
+           FROM unnest($2::text[], $3::timestamptz[], $4::boolean[], $5::jsonb[]) WITH ORDINALITY AS r(outcome, time, late, evidence, n)
+          ORDER BY r.n`,
+        [
+          control,
+          pair.results.map((r) => r.outcome),
+          pair.results.map((r) => new Date(BASE + r.at)),
+          pair.results.map((r) => r.late),
+          pair.results.map((r) => (r.uri === null ? null : JSON.stringify({ uri: r.uri }))),
+        ],
+      );
+    }
+  }
+
+  /** The reference: the engine over every raw result of the pair, from any time. */
+  async function reference(q: { from: Date; to: Date; now: Date }) {
+    const scopes = await new CatalogRepository(ds).findPairScopes({ from: q.from, to: q.to });
+    const out = [];
+    for (const pair of scopes) {
+      const rows = (
+        await client.query(
+          `SELECT seq::text AS id, (extract(epoch FROM time) * 1000)::float8 AS time, outcome, late, evidence->>'uri' AS uri
+           FROM results WHERE service_id = $1 AND control_id = $2 ORDER BY time, seq`,
+          [pair.serviceId, pair.controlId],
+        )
+      ).rows as Array<{
+        id: string;
+        time: number;
+        outcome: Outcome;
+        late: boolean;
+        uri: string | null;
+      }>;
+      const results: ResultPoint[] = rows.map((r) => ({
+        id: r.id,
+        time: r.time,
+        outcome: r.outcome,
+        late: r.late,
+        evidenceUri: r.uri,
+      }));
+      const asOf = Math.min(q.to.getTime(), q.now.getTime());
+      const evaluated = evaluatePair({
+        scopes: scopeIntervals(pair),
+        tolerableDeviationRate: versionAt(pair.versions, new Date(asOf)).tolerableDeviationRate,
+        window: { from: q.from.getTime(), to: q.to.getTime() },
+        asOf,
+        results,
+      });
+      out.push({ controlId: pair.controlId, ...evaluated });
+    }
+    return out;
+  }
+
+  it('equals the engine over every raw result when given random pairs, results and windows', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(pairArbitrary, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 100 * DAY }),
+        fc.integer({ min: 1, max: 60 * DAY }),
+        fc.integer({ min: -10 * DAY, max: 10 * DAY }),
+        async (pairs, fromOffset, length, nowShift) => {
+          await reset(pairs);
+          const window = {
+            from: new Date(BASE + fromOffset),
+            to: new Date(BASE + fromOffset + length),
+          };
+          const now = new Date(window.to.getTime() + nowShift);
+          const actual = await new EffectivenessQuery(ds).evaluatePairs({
+            ...window,
+            now,
+            withSlots: true,
+          });
+          const expected = await reference({ ...window, now });
+          expect(
+            actual.map((p) => ({
+              controlId: p.controlId,
+              effectiveness: p.effectiveness,
+              slots: p.slots,
+            })),
+          ).toEqual(
+            expected.map((p) => ({
+              controlId: p.controlId,
+              effectiveness: p.effectiveness,
+              slots: p.slots,
+            })),
+          );
+          const withoutSlots = await new EffectivenessQuery(ds).evaluatePairs({ ...window, now });
+          expect(withoutSlots.map((p) => p.effectiveness)).toEqual(
+            expected.map((p) => p.effectiveness),
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+});
