@@ -22,7 +22,7 @@ import { CatalogRepository } from '@vigil/persistence';
 import { principalOf } from '../auth/principal';
 import { READERS, Roles } from '../auth/roles.decorator';
 import { parseLimit, toPage } from '../http/pagination';
-import { invalidParameter } from '../http/problem';
+import { ProblemException, invalidParameter } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { CatalogApplyService, CatalogInput } from './catalog-apply.service';
 import { currentCatalogDocument } from './current-catalog-document';
@@ -118,9 +118,18 @@ export class CatalogController {
   @ApiOkResponse({ type: CatalogApplyPageDto })
   @ApiProblemResponses(400)
   async applies(
+    @Req() request: Request,
     @Query('limit') limit?: string,
     @Query('cursor') cursor?: string,
   ): Promise<CatalogApplyPageDto> {
+    // The log names every service of every apply: not for keys limited to some services.
+    if ((principalOf(request)?.services ?? null) !== null) {
+      throw new ProblemException({
+        status: 403,
+        title: 'Forbidden',
+        detail: 'This API key is limited to some services; the apply log covers all of them',
+      });
+    }
     const size = parseLimit(limit);
     const before = cursorKey(cursor, 1)?.[0] ?? null;
     if (before !== null && !/^\d{1,19}$/.test(before)) {
