@@ -302,6 +302,26 @@ describe('Kubernetes manifests', () => {
           expect(o.metadata.namespace).toBe(o.kind === 'Namespace' ? undefined : 'vigil-example');
       });
 
+      // docs/operations.md applies `-l 'app.kubernetes.io/component in (config,migrate,topics)'`
+      // first and waits for the Jobs: that step must hold everything the Jobs need, and no app.
+      it('labels a first apply step with the Jobs and all they need, and no app', () => {
+        const component = (o: K8sObject) => o.metadata.labels?.['app.kubernetes.io/component'];
+        expect(objects.every((o) => component(o) !== undefined)).toBe(true);
+        const first = objects.filter((o) =>
+          ['config', 'migrate', 'topics'].includes(component(o)!),
+        );
+        expect(first.map((o) => o.kind).sort()).toEqual([
+          'ConfigMap',
+          'ConfigMap',
+          'ConfigMap',
+          'ConfigMap',
+          'Job',
+          'Job',
+          'Namespace',
+          'Secret',
+        ]);
+      });
+
       it('ships only obviously fake secret values', () => {
         const secret = find(objects, 'Secret', 'vigil-secrets')!;
         for (const value of Object.values(secret.stringData as Record<string, string>))
