@@ -38,6 +38,13 @@ export const ingestEnvSchema = {
     min: 1,
     max: 64,
   }),
+  INGEST_SESSION_TIMEOUT_MS: int({
+    description:
+      'Consumer group session timeout: how long a silent (crashed) replica keeps its partitions',
+    default: '30000',
+    min: 6000,
+    max: 300000,
+  }),
   INGEST_FAULT: optionalStr({
     description:
       'TESTS ONLY: "before-db-commit:<n>" or "after-db-commit:<n>" kills the process with SIGKILL at that point of the n-th batch. Unset in production.',

@@ -57,6 +57,7 @@ export class IngestConsumer extends Server implements CustomTransportStrategy {
       fromBeginning: true,
       maxBytesPerPartition: c.INGEST_FETCH_MAX_BYTES_PER_PARTITION,
       partitionsConsumedConcurrently: c.INGEST_PARTITIONS_CONCURRENTLY,
+      sessionTimeoutMs: c.INGEST_SESSION_TIMEOUT_MS,
       resumeOffsets: (assigned) => this.storedOffsets(assigned),
       eachBatch: (batch, controls) => this.onBatch(batch, controls),
     });
@@ -84,6 +85,15 @@ export class IngestConsumer extends Server implements CustomTransportStrategy {
     for (let start = 0; start < batch.messages.length; start += max) {
       if (!controls.isActive()) return;
       const messages = batch.messages.slice(start, start + max);
+      this.log.debug(
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          firstOffset: messages[0].offset,
+          lastOffset: messages[messages.length - 1].offset,
+        },
+        'batch received',
+      );
       const report = await this.ingestWithRetry(batch, messages, controls);
       if (report === null) return;
       const last = messages[messages.length - 1].offset;

@@ -266,6 +266,12 @@ export class IngestRepository {
   ): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection that dies while checked out (pg_terminate_backend, a database restart)
+    // emits 'error' between statements; without a listener that would crash the process.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await work(new IngestTransaction(client));
@@ -273,16 +279,16 @@ export class IngestRepository {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      broken = error instanceof Error ? error : new Error(String(error));
-      await client.query('ROLLBACK').then(
-        () => {
-          // The connection is healthy (the error was in a statement): keep it.
-          broken = undefined;
-        },
-        () => undefined,
-      );
+      if (broken === undefined) {
+        // The statement failed, maybe not the connection: keep it if it can still roll back.
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken =
+            rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        });
+      }
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }

@@ -98,7 +98,7 @@ export class BatchConsumer {
       maxBytes: o.maxBytes ?? 16 * 1024 * 1024,
       maxWaitTimeInMs: o.maxWaitTimeMs ?? 250,
       sessionTimeout: o.sessionTimeoutMs ?? 30_000,
-      heartbeatInterval: 3_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((o.sessionTimeoutMs ?? 30_000) / 6)),
       retry: { retries: 10, initialRetryTime: 300 },
     });
     this.consumer = consumer;
