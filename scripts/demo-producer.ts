@@ -61,9 +61,9 @@ function outcome(serviceId: string, controlId: string, t: number): string {
   );
   const badDay = seed % 29;
   const day = Math.floor(t / DAY) % 29;
-  if (day === badDay && seed % 3 === 0) return 'fail';
+  if (day === badDay && seed % 5 === 0) return 'fail';
   const r = Math.random();
-  return r < 0.93 ? 'pass' : r < 0.97 ? 'fail' : r < 0.99 ? 'error' : 'not_applicable';
+  return r < 0.985 ? 'pass' : r < 0.993 ? 'fail' : r < 0.997 ? 'error' : 'not_applicable';
 }
 
 function event(
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       t < now - 60_000;
       t += step
     ) {
-      if (Math.random() < 0.02) continue; // a missed run now and then
+      if (Math.random() < 0.005) continue; // a missed run now and then
       messages.push(event(p.service, p.control, p.frequency, Math.floor(t)));
     }
     for (let i = 0; i < messages.length; i += 500)

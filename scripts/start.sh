@@ -65,7 +65,11 @@ wait_ready api "$API_PORT"
 wait_ready evaluator "$EVALUATOR_PORT"
 
 echo "• applying examples/catalog.yaml…"
-VIGIL_URL=http://127.0.0.1:$API_PORT VIGIL_API_KEY=$VIGIL_BOOTSTRAP_ADMIN_KEY node bin/vigil catalog apply examples/catalog.yaml
+if ! VIGIL_URL=http://127.0.0.1:$API_PORT VIGIL_API_KEY=$VIGIL_BOOTSTRAP_ADMIN_KEY \
+  node bin/vigil catalog apply examples/catalog.yaml >"$LOGS/catalog-apply.log" 2>&1; then
+  cat "$LOGS/catalog-apply.log"; exit 1
+fi
+echo "  $(grep -c '^  [+~-]' "$LOGS/catalog-apply.log" || true) changes applied (details in .vigil/logs/catalog-apply.log)"
 
 nohup node dist/scripts/demo-producer.js >>"$LOGS/demo.log" 2>&1 &
 echo $! >"$RUN/demo.pid"
