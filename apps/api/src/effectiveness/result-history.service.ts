@@ -32,6 +32,9 @@ export class ResultHistoryService {
   ): Promise<StoredResultPageDto> {
     const from = params.from === undefined ? undefined : parseInstant('from', params.from);
     const to = params.to === undefined ? undefined : parseInstant('to', params.to);
+    if (from !== undefined && to !== undefined && from.getTime() >= to.getTime()) {
+      throw invalidParameter('from', 'must be before to');
+    }
     const outcomes = parseOutcomes(params.outcome);
     const after = parseCursor(decodeCursor(params.cursor));
     await this.effectiveness.assertPairKnown(serviceId, controlId);

@@ -17,11 +17,27 @@ export function parseInstant(parameter: string, raw: unknown): Date {
     );
   }
   const date = new Date(raw);
-  if (Number.isNaN(date.getTime())) throw invalidParameter(parameter, 'is not a valid date-time');
+  // Date rolls impossible calendar values over (Feb 30 → Mar 2, 24:00 → next day): refuse them.
+  if (Number.isNaN(date.getTime()) || !isCalendarValid(raw))
+    throw invalidParameter(parameter, 'is not a valid date-time');
   const year = date.getUTCFullYear();
   if (year < 1970 || year > 9999)
     throw invalidParameter(parameter, 'must lie between 1970 and 9999');
   return date;
+}
+
+function isCalendarValid(raw: string): boolean {
+  const [year, month, day, hour, minute, second] = raw.slice(0, 19).split(/[-T:]/).map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return (
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59
+  );
 }
 
 /** `P90D`, `P12W`, `P1Y`…: days only, weeks, or years; no fractional parts. */

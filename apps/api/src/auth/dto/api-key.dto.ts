@@ -28,6 +28,8 @@ export class CreateApiKeyDto {
   })
   @IsString()
   @Length(1, 100)
+  // PostgreSQL text cannot hold NUL; other control characters have no place in a name either.
+  @Matches(/^[^\p{Cc}]*$/u, { message: 'name must not contain control characters' })
   name!: string;
 
   @ApiProperty({ enum: API_KEY_ROLES, example: 'dashboard' })
