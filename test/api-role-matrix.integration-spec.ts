@@ -12,6 +12,7 @@ import {
   expectedStatus,
   operationOf,
   seedApiData,
+  waitForTopic,
 } from './support/api-routes';
 import { createKey } from './support/auth';
 import {
@@ -61,6 +62,7 @@ describe('API role × endpoint matrix (SPEC §6)', () => {
 
   beforeAll(async () => {
     [db, topics] = await Promise.all([createTestDatabase(), createTestTopics(1)]);
+    await waitForTopic(topics.results);
     const [admin, dashboard, auditor, producer, limitedAuditor, expired, revoked] =
       await Promise.all([
         createKey(db.url, { role: 'admin' }),

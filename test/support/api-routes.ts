@@ -1,5 +1,7 @@
 import request from 'supertest';
 import type { ApiKeyRole } from '@vigil/persistence';
+import { KafkaClient } from '@vigil/platform';
+import { kafkaBrokers } from './infra';
 import { SeedResult, seedResults, withClient } from './seed-effectiveness';
 
 /**
@@ -87,7 +89,8 @@ export interface ExampleRequest {
 /**
  * How each parameter is attacked by the bad-input test:
  * - `serviceId`, `controlId`, `criterionId`, `keyId`: path ids (unknown → 404, malformed → 400 or 404);
- * - `instant`: an RFC 3339 date-time; `window`: an ISO 8601 duration; `limit`/`size`: a count;
+ * - `instant`: an RFC 3339 date-time; `window`: an ISO 8601 duration; `limit` (1–1000) and
+ *   `size` (1–10000): counts;
  * - `cursor`: an opaque cursor; `enum`: one of a fixed list; `ref`: an id in the query
  *   (400 or 404 when unknown); `text`: free text (any non-5xx answer; e.g. a sampling seed).
  */
@@ -99,6 +102,7 @@ export type ParamKind =
   | 'instant'
   | 'window'
   | 'limit'
+  | 'size'
   | 'cursor'
   | 'enum'
   | 'ref'
@@ -121,6 +125,11 @@ export interface ApiRoute {
   /** Status of the example request for an allowed role. */
   success: number;
   scope: ServiceScope;
+  /**
+   * `from`/`to` are independent bounds of a paged list rather than a window: any span is fine,
+   * but from must still be before to.
+   */
+  unboundedSpan?: true;
   /** Path and query parameters, by name (path ids first). */
   params: Record<string, ParamKind>;
   example(context: RouteContext): ExampleRequest;
@@ -300,6 +309,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: READERS,
     success: 200,
     scope: 'service',
+    unboundedSpan: true,
     params: {
       id: 'serviceId',
       controlId: 'controlId',
@@ -326,12 +336,13 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: ['admin', 'auditor'],
     success: 200,
     scope: 'service',
+    unboundedSpan: true,
     params: {
       id: 'serviceId',
       controlId: 'controlId',
       ...WINDOW_PARAMS,
       seed: 'text',
-      size: 'limit',
+      size: 'size',
     },
     example: () => ({ url: `${PAIR}/sample?${WINDOW}&seed=matrix&size=3` }),
   },
@@ -467,4 +478,26 @@ export async function seedApiData(
         coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'not_applicable'), 0)
       FROM results GROUP BY 1, 2, 3`);
   });
+}
+
+/**
+ * Waits until the broker serves a freshly created topic's partitions: right after creation a
+ * loaded broker can still answer "does not host this topic-partition" to an app starting up.
+ */
+export async function waitForTopic(topic: string, timeoutMs = 30_000): Promise<void> {
+  const kafka = new KafkaClient({ brokers: kafkaBrokers().split(','), clientId: 'vigil-test' });
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        const partitions = await kafka.topicOffsets(topic);
+        if (partitions.length > 0) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  } finally {
+    await kafka.close();
+  }
 }
