@@ -38,7 +38,7 @@ export interface EffectivenessQueryInput {
 }
 
 /** Pairs evaluated per SQL round trip: bounds memory when streaming a fleet. */
-const CHUNK_PAIRS = 250;
+const CHUNK_PAIRS = 50;
 
 const OUTCOME_CODES: Record<string, Outcome> = {
   p: 'pass',
@@ -160,10 +160,12 @@ export class EffectivenessQuery {
     fn: (p: PairEvaluation) => Promise<void>,
   ): Promise<void> {
     const pairs = await this.findPairs(q);
-    for (let i = 0; i < pairs.length; i += CHUNK_PAIRS) {
-      const chunk = pairs.slice(i, i + CHUNK_PAIRS);
-      const evaluated = await this.evaluateChunk(chunk, q);
-      for (const pair of evaluated) await fn(pair);
+    const withSlots = q.withSlots === true;
+    for await (const { chunk, results } of this.chunks(pairs, q, withSlots)) {
+      for (let k = 0; k < chunk.length; k++) {
+        const evaluation = evaluateOne(chunk[k], results[k], q, q.now, withSlots);
+        if (evaluation) await fn(evaluation);
+      }
     }
   }
 
@@ -184,9 +186,7 @@ export class EffectivenessQuery {
     }
     const from = new Date(Math.min(...q.windows.map((w) => w.from.getTime())));
     const pairs = await this.findPairs({ from, to, now: q.now });
-    for (let i = 0; i < pairs.length; i += CHUNK_PAIRS) {
-      const chunk = pairs.slice(i, i + CHUNK_PAIRS);
-      const results = await this.fetchResults(chunk, { from, to }, false);
+    for await (const { chunk, results } of this.chunks(pairs, { from, to }, false)) {
       for (let k = 0; k < chunk.length; k++) {
         await fn(
           q.windows.map((window) => evaluateOne(chunk[k], results[k], window, q.now, false)),
@@ -208,17 +208,31 @@ export class EffectivenessQuery {
       .sort((a, b) => compare(a.serviceId, b.serviceId) || compare(a.controlId, b.controlId));
   }
 
-  private async evaluateChunk(
-    chunk: PairScope[],
-    q: EffectivenessQueryInput,
-  ): Promise<PairEvaluation[]> {
-    const results = await this.fetchResults(chunk, q, q.withSlots === true);
-    const out: PairEvaluation[] = [];
-    chunk.forEach((pair, k) => {
-      const evaluation = evaluateOne(pair, results[k], q, q.now, q.withSlots === true);
-      if (evaluation) out.push(evaluation);
-    });
-    return out;
+  /**
+   * The pairs in chunks with their results, the next chunk's query running while the caller
+   * evaluates this one: PostgreSQL and the engine work in parallel, memory stays two chunks.
+   */
+  private async *chunks(
+    pairs: PairScope[],
+    window: { from: Date; to: Date },
+    withEvidence: boolean,
+  ): AsyncGenerator<{ chunk: PairScope[]; results: ResultPoint[][] }> {
+    const fetch = (i: number) => {
+      const chunk = pairs.slice(i, i + CHUNK_PAIRS);
+      const promise = this.fetchResults(chunk, window, withEvidence).then((results) => ({
+        chunk,
+        results,
+      }));
+      // Awaited below; this only keeps an abandoned prefetch from being an unhandled rejection.
+      promise.catch(() => undefined);
+      return promise;
+    };
+    let next = pairs.length > 0 ? fetch(0) : null;
+    for (let i = 0; next !== null; i += CHUNK_PAIRS) {
+      const current = next;
+      next = i + CHUNK_PAIRS < pairs.length ? fetch(i + CHUNK_PAIRS) : null;
+      yield await current;
+    }
   }
 
   /** Per pair of the chunk, in order: the context results, then those in the window. */
