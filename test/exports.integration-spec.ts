@@ -79,7 +79,7 @@ function seededResults(): SeedResult[] {
     serviceId: 'payments-api',
     controlId: 'unmapped-check',
     outcome: 'pass',
-    time: '2026-03-04T12:00:00Z',
+    time: '2026-03-04T12:00:00.123456Z',
   });
   results.push({
     serviceId: 'payments-api',
@@ -261,14 +261,17 @@ describe(ExportsController.name, () => {
       );
       expect(rows).toHaveLength(6 + 7 + 8 + 1);
       expect(Object.keys(rows[0])).toEqual([...RESULT_COLUMNS]);
-      expect(rows.some((r) => r.control === 'unmapped-check')).toBe(true);
+      // Unmapped pairs are part of the population; times keep PostgreSQL's microseconds.
+      expect(rows.find((r) => r.control === 'unmapped-check')?.time).toBe(
+        '2026-03-04T12:00:00.123456Z',
+      );
       expect(rows.every((r) => r.time >= '2026-03-01' && r.time < '2026-03-08')).toBe(true);
       const fail = rows.find((r) => r.seq === seqs[2]);
       expect(fail).toMatchObject({
         service: 'payments-api',
         control: 'mfa-enforced',
         outcome: 'fail',
-        time: '2026-03-03T10:00:00.000000Z',
+        time: '2026-03-03T10:00:00Z',
         late: 'false',
         evidence: '{"uri": "s3://evidence/payments-api/mfa-enforced/2026-03-03.json"}',
         source: '//test',

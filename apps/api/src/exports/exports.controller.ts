@@ -9,6 +9,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { EXPORT_TABLES, type ExportTable } from '@vigil/contracts';
+import { CatalogRepository } from '@vigil/persistence';
 import {
   allowedServices,
   assertServiceAllowed,
@@ -17,7 +18,7 @@ import {
 } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
 import { parseLimit, toPage, decodeCursor } from '../http/pagination';
-import { invalidParameter } from '../http/problem';
+import { invalidParameter, notFound } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { parseInstant } from '../http/window';
 import { ExportLogPageDto } from './dto/export-log.dto';
@@ -31,7 +32,10 @@ const MAX_PERIOD_MS = 5 * 366 * 86_400_000;
 @ApiBearerAuth()
 @Controller('api/v1/exports')
 export class ExportsController {
-  constructor(@Inject(ExportsService) private readonly exports: ExportsService) {}
+  constructor(
+    @Inject(ExportsService) private readonly exports: ExportsService,
+    @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
+  ) {}
 
   @Get('period')
   @Roles('auditor', 'admin')
@@ -74,7 +78,7 @@ export class ExportsController {
     description: 'The export, streamed (Content-Disposition: attachment)',
     schema: { type: 'string', format: 'binary' },
   })
-  @ApiProblemResponses(400, 401, 403)
+  @ApiProblemResponses(400, 401, 403, 404)
   async period(
     @Req() req: Request,
     @Res() res: Response,
@@ -86,6 +90,9 @@ export class ExportsController {
   ): Promise<void> {
     const principal = principalOf(req) as Principal;
     const request = parseExportRequest(principal, { from, to, service, format, table }, new Date());
+    if (service !== undefined && service !== '' && !(await this.catalog.serviceExists(service))) {
+      throw notFound(`No service "${service}"`);
+    }
     await this.exports.stream(principal, request, res);
   }
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  CatalogRepository,
   EffectivenessQuery,
   ExportLogRepository,
   ExportResultsRepository,
@@ -13,6 +14,11 @@ import { PeriodExportService } from './period-export.service';
 @Module({
   controllers: [ExportsController],
   providers: [
+    {
+      provide: CatalogRepository,
+      inject: [DataSource],
+      useFactory: (ds: DataSource) => new CatalogRepository(ds),
+    },
     {
       provide: EffectivenessQuery,
       inject: [DataSource],

@@ -12,7 +12,9 @@ import {
   type ExportTable,
 } from '@vigil/contracts';
 import {
+  CatalogRepository,
   EffectivenessQuery,
+  type EffectivenessQueryInput,
   ExportResultsRepository,
   type PairEvaluation,
 } from '@vigil/persistence';
@@ -31,6 +33,13 @@ export interface RunningExport {
   done: Promise<{ sha256: string; bytes: number; rowCounts: Partial<Record<ExportTable, number>> }>;
 }
 
+/** Pairs evaluated together: bounds the results and slots in memory during an export. */
+const PAIRS_PER_BATCH = 32;
+
+type PairBatch = Pick<EffectivenessQueryInput, 'serviceIds' | 'controlId'>;
+
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Zip entries get this fixed time (local fields, as DOS times are): bundles are reproducible. */
 const ZIP_ENTRY_TIME = new Date(1980, 0, 1, 0, 0, 0);
 
@@ -45,6 +54,7 @@ export class PeriodExportService {
   constructor(
     @Inject(EffectivenessQuery) private readonly effectiveness: EffectivenessQuery,
     @Inject(ExportResultsRepository) private readonly results: ExportResultsRepository,
+    @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
   ) {}
 
   start(request: ExportRequest): RunningExport {
@@ -76,20 +86,76 @@ export class PeriodExportService {
   }
 
   private context(request: ExportRequest): ExportContext {
-    const query = {
-      from: request.from,
-      to: request.to,
-      now: request.now,
-      ...(request.serviceIds === null ? {} : { serviceIds: request.serviceIds }),
-    };
+    const window = { from: request.from, to: request.to, now: request.now };
+    let batches: Promise<PairBatch[]> | undefined;
+    const scopes = () => (batches ??= this.pairBatches(request));
     let summary: Promise<PairEvaluation[]> | undefined;
     return {
       request,
       vigilVersion: vigilVersion(),
-      summary: () => (summary ??= this.effectiveness.evaluatePairs({ ...query, withSlots: false })),
-      forEachPairWithSlots: (fn) =>
-        this.effectiveness.forEachPair({ ...query, withSlots: true }, fn),
+      summary: () =>
+        (summary ??= scopes().then(async (list) => {
+          const pairs: PairEvaluation[] = [];
+          for (const batch of list) {
+            pairs.push(
+              ...(await this.effectiveness.evaluatePairs({
+                ...window,
+                ...batch,
+                withSlots: false,
+              })),
+            );
+          }
+          return pairs;
+        })),
+      forEachPairWithSlots: async (fn) => {
+        for (const batch of await scopes()) {
+          await this.effectiveness.forEachPair({ ...window, ...batch, withSlots: true }, fn);
+        }
+      },
     };
+  }
+
+  /**
+   * The pairs of the scope as effectiveness queries of at most PAIRS_PER_BATCH pairs each, in
+   * (service, control) order: one batch's results and slots are in memory at a time, so memory
+   * is bounded by the batch, not by the period.
+   */
+  private async pairBatches(request: ExportRequest): Promise<PairBatch[]> {
+    const pairs = await this.catalog.findPairScopes({
+      from: request.from,
+      to: request.to,
+      ...(request.serviceIds === null ? {} : { serviceIds: request.serviceIds }),
+    });
+    const perService = new Map<string, Set<string>>();
+    for (const pair of pairs) {
+      if (pair.versions.length === 0) continue;
+      const controls = perService.get(pair.serviceId) ?? new Set<string>();
+      controls.add(pair.controlId);
+      perService.set(pair.serviceId, controls);
+    }
+    const batches: PairBatch[] = [];
+    let current: string[] = [];
+    let size = 0;
+    const close = () => {
+      if (current.length) batches.push({ serviceIds: current });
+      current = [];
+      size = 0;
+    };
+    for (const service of [...perService.keys()].sort(compareIds)) {
+      const controls = perService.get(service) as Set<string>;
+      if (controls.size > PAIRS_PER_BATCH) {
+        close();
+        for (const control of [...controls].sort(compareIds)) {
+          batches.push({ serviceIds: [service], controlId: control });
+        }
+        continue;
+      }
+      if (size + controls.size > PAIRS_PER_BATCH) close();
+      current.push(service);
+      size += controls.size;
+    }
+    close();
+    return batches;
   }
 
   private tableCsv(ctx: ExportContext, table: ExportTable): FileProducer {

@@ -61,8 +61,9 @@ export const OCCURRENCE_COLUMNS = [
 
 /**
  * Every stored result with `time` in `[from, to)`, every column of the `results` table,
- * ordered by service, control, time, then ingestion sequence. Times are RFC 3339 UTC with
- * microseconds (PostgreSQL's precision); `evidence`, `test` and `details` are JSON text.
+ * ordered by service, control, time, then ingestion sequence. Times are RFC 3339 UTC, with
+ * fractional seconds only when non-zero (up to PostgreSQL's microseconds, never rounded);
+ * `evidence`, `test` and `details` are JSON text.
  */
 export const RESULT_COLUMNS = [
   'seq',
