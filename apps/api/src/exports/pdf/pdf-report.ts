@@ -189,7 +189,11 @@ export async function writePdfReport(ctx: ExportContext, sink: ExportSink): Prom
       tableHeader();
     }
     ensureRoom(24);
-    if (doc.y === MARGIN) tableHeader();
+    if (doc.y === MARGIN) {
+      doc.font(BOLD).fontSize(10).text(`Service ${pair.serviceId} (continued)`, MARGIN, doc.y);
+      doc.moveDown(0.3);
+      tableHeader();
+    }
     const y = doc.y;
     let x = MARGIN;
     doc.font(FONT).fontSize(8);
@@ -244,6 +248,13 @@ export async function writePdfReport(ctx: ExportContext, sink: ExportSink): Prom
       for (const slot of pair.slots ?? []) {
         if (slot.status !== 'failed' && slot.status !== 'missed') continue;
         ensureRoom(12);
+        if (doc.y === MARGIN) {
+          doc
+            .font(BOLD)
+            .fontSize(9)
+            .text(`${pair.serviceId} / ${pair.controlId} (continued)`, MARGIN, doc.y);
+          doc.moveDown(0.2);
+        }
         const detail =
           slot.status === 'missed'
             ? 'missed: no result'
