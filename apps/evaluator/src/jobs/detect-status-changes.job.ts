@@ -54,22 +54,25 @@ export class DetectStatusChangesJob {
     const previous = await this.changes.loadPairStatuses();
     const moved: PairStatus[] = [];
     const found: StatusChange[] = [];
-    await this.query.forEachPair({ ...window, now, withSlots: true }, async (pair) => {
-      const last = pair.slots?.[pair.slots.length - 1];
-      const current: PairStatus = {
-        serviceId: pair.serviceId,
-        controlId: pair.controlId,
-        slotStart: last ? new Date(last.start) : null,
-        slotEnd: last ? new Date(last.end) : null,
-        slotStatus: last?.status ?? null,
-        verdict: pair.effectiveness.verdict,
-      };
-      const before = previous.get(pairKey(pair.serviceId, pair.controlId)) ?? null;
-      if (!statusMoved(before, current)) return;
-      moved.push(current);
-      const reason = statusChangeReason(before, current);
-      if (reason) found.push(statusChange(before, current, reason, now, window));
-    });
+    await this.query.forEachPair(
+      { ...window, now, withSlots: true, withEvidence: false },
+      async (pair) => {
+        const last = pair.slots?.[pair.slots.length - 1];
+        const current: PairStatus = {
+          serviceId: pair.serviceId,
+          controlId: pair.controlId,
+          slotStart: last ? new Date(last.start) : null,
+          slotEnd: last ? new Date(last.end) : null,
+          slotStatus: last?.status ?? null,
+          verdict: pair.effectiveness.verdict,
+        };
+        const before = previous.get(pairKey(pair.serviceId, pair.controlId)) ?? null;
+        if (!statusMoved(before, current)) return;
+        moved.push(current);
+        const reason = statusChangeReason(before, current);
+        if (reason) found.push(statusChange(before, current, reason, now, window));
+      },
+    );
     const logged = await this.changes.recordChanges(moved, found);
     for (const change of found) this.metrics.statusChanges.inc({ reason: change.reason });
     if (logged > 0) this.logger.info({ changes: logged }, 'status changes detected');

@@ -35,6 +35,8 @@ export interface EffectivenessQueryInput {
   controlId?: string;
   criterionId?: string;
   withSlots?: boolean;
+  /** Read result ids and evidence URIs for the slots (default: withSlots). */
+  withEvidence?: boolean;
 }
 
 /** Pairs evaluated per SQL round trip: bounds memory when streaming a fleet. */
@@ -161,7 +163,8 @@ export class EffectivenessQuery {
   ): Promise<void> {
     const pairs = await this.findPairs(q);
     const withSlots = q.withSlots === true;
-    for await (const { chunk, results } of this.chunks(pairs, q, withSlots)) {
+    const withEvidence = q.withEvidence ?? withSlots;
+    for await (const { chunk, results } of this.chunks(pairs, q, withEvidence)) {
       for (let k = 0; k < chunk.length; k++) {
         const evaluation = evaluateOne(chunk[k], results[k], q, q.now, withSlots);
         if (evaluation) await fn(evaluation);
