@@ -12,4 +12,6 @@ export interface ExportContext {
   summary(): Promise<PairEvaluation[]>;
   /** Streams the pairs with their slots, in the same order (constant memory). */
   forEachPairWithSlots(fn: (pair: PairEvaluation) => Promise<void>): Promise<void>;
+  /** The same for the pairs that deviated only (failed or missed slots): what exception lists need. */
+  forEachDeviatingPairWithSlots(fn: (pair: PairEvaluation) => Promise<void>): Promise<void>;
 }

@@ -40,6 +40,44 @@ type PairBatch = Pick<EffectivenessQueryInput, 'serviceIds' | 'controlId'>;
 
 const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+type PairId = { serviceId: string; controlId: string };
+
+/**
+ * Effectiveness queries covering `selected` (a subset of `all`), at most PAIRS_PER_BATCH pairs
+ * each, in (service, control) order. A service whose pairs are all selected is queried whole
+ * (services packed together up to the limit); otherwise its selected pairs one by one.
+ */
+export function batchPairs(selected: readonly PairId[], all: readonly PairId[]): PairBatch[] {
+  const total = new Map<string, number>();
+  for (const pair of all) total.set(pair.serviceId, (total.get(pair.serviceId) ?? 0) + 1);
+  const chosen = new Map<string, string[]>();
+  for (const pair of selected)
+    chosen.set(pair.serviceId, [...(chosen.get(pair.serviceId) ?? []), pair.controlId]);
+  const batches: PairBatch[] = [];
+  let current: string[] = [];
+  let size = 0;
+  const close = () => {
+    if (current.length) batches.push({ serviceIds: current });
+    current = [];
+    size = 0;
+  };
+  for (const service of [...chosen.keys()].sort(compareIds)) {
+    const controls = chosen.get(service) as string[];
+    if (controls.length > PAIRS_PER_BATCH || controls.length < (total.get(service) ?? 0)) {
+      close();
+      for (const control of [...new Set(controls)].sort(compareIds)) {
+        batches.push({ serviceIds: [service], controlId: control });
+      }
+      continue;
+    }
+    if (size + controls.length > PAIRS_PER_BATCH) close();
+    current.push(service);
+    size += controls.length;
+  }
+  close();
+  return batches;
+}
+
 /** Zip entries get this fixed time (local fields, as DOS times are): bundles are reproducible. */
 const ZIP_ENTRY_TIME = new Date(1980, 0, 1, 0, 0, 0);
 
@@ -90,26 +128,35 @@ export class PeriodExportService {
     let batches: Promise<PairBatch[]> | undefined;
     const scopes = () => (batches ??= this.pairBatches(request));
     let summary: Promise<PairEvaluation[]> | undefined;
+    const evaluateSummary = () =>
+      (summary ??= scopes().then(async (list) => {
+        const pairs: PairEvaluation[] = [];
+        for (const batch of list) {
+          pairs.push(
+            ...(await this.effectiveness.evaluatePairs({ ...window, ...batch, withSlots: false })),
+          );
+        }
+        return pairs;
+      }));
     return {
       request,
       vigilVersion: vigilVersion(),
-      summary: () =>
-        (summary ??= scopes().then(async (list) => {
-          const pairs: PairEvaluation[] = [];
-          for (const batch of list) {
-            pairs.push(
-              ...(await this.effectiveness.evaluatePairs({
-                ...window,
-                ...batch,
-                withSlots: false,
-              })),
-            );
-          }
-          return pairs;
-        })),
+      summary: evaluateSummary,
       forEachPairWithSlots: async (fn) => {
         for (const batch of await scopes()) {
           await this.effectiveness.forEachPair({ ...window, ...batch, withSlots: true }, fn);
+        }
+      },
+      forEachDeviatingPairWithSlots: async (fn) => {
+        const pairs = await evaluateSummary();
+        const deviating = pairs.filter((p) => p.effectiveness.deviations > 0);
+        for (const batch of batchPairs(deviating, pairs)) {
+          await this.effectiveness.forEachPair(
+            { ...window, ...batch, withSlots: true },
+            async (pair) => {
+              if (pair.effectiveness.deviations > 0) await fn(pair);
+            },
+          );
         }
       },
     };
@@ -121,41 +168,14 @@ export class PeriodExportService {
    * is bounded by the batch, not by the period.
    */
   private async pairBatches(request: ExportRequest): Promise<PairBatch[]> {
-    const pairs = await this.catalog.findPairScopes({
-      from: request.from,
-      to: request.to,
-      ...(request.serviceIds === null ? {} : { serviceIds: request.serviceIds }),
-    });
-    const perService = new Map<string, Set<string>>();
-    for (const pair of pairs) {
-      if (pair.versions.length === 0) continue;
-      const controls = perService.get(pair.serviceId) ?? new Set<string>();
-      controls.add(pair.controlId);
-      perService.set(pair.serviceId, controls);
-    }
-    const batches: PairBatch[] = [];
-    let current: string[] = [];
-    let size = 0;
-    const close = () => {
-      if (current.length) batches.push({ serviceIds: current });
-      current = [];
-      size = 0;
-    };
-    for (const service of [...perService.keys()].sort(compareIds)) {
-      const controls = perService.get(service) as Set<string>;
-      if (controls.size > PAIRS_PER_BATCH) {
-        close();
-        for (const control of [...controls].sort(compareIds)) {
-          batches.push({ serviceIds: [service], controlId: control });
-        }
-        continue;
-      }
-      if (size + controls.size > PAIRS_PER_BATCH) close();
-      current.push(service);
-      size += controls.size;
-    }
-    close();
-    return batches;
+    const pairs = (
+      await this.catalog.findPairScopes({
+        from: request.from,
+        to: request.to,
+        ...(request.serviceIds === null ? {} : { serviceIds: request.serviceIds }),
+      })
+    ).filter((pair) => pair.versions.length > 0);
+    return batchPairs(pairs, pairs);
   }
 
   private tableCsv(ctx: ExportContext, table: ExportTable): FileProducer {

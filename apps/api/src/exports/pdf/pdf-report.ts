@@ -230,7 +230,7 @@ export async function writePdfReport(ctx: ExportContext, sink: ExportSink): Prom
     doc.moveDown(0.5);
   }
   if (deviating > 0) {
-    await ctx.forEachPairWithSlots(async (pair) => {
+    await ctx.forEachDeviatingPairWithSlots(async (pair) => {
       if (pair.effectiveness.deviations === 0) return;
       ensureRoom(40);
       doc
