@@ -89,19 +89,19 @@ export class EffectivenessSnapshotRepository {
 
   /** True when the day's fleet snapshots of every period exist: they are written last. */
   async hasCompleteDay(day: string, periods: readonly number[]): Promise<boolean> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM effectiveness_snapshots
         WHERE scope_kind = 'fleet' AND day = $1::date AND period_days = ANY ($2::int[])`,
       [day, periods],
-    )) as Array<{ n: number }>;
+    );
     return rows[0].n === periods.length;
   }
 
   async countDay(day: string): Promise<number> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM effectiveness_snapshots WHERE day = $1::date`,
       [day],
-    )) as Array<{ n: number }>;
+    );
     return rows[0].n;
   }
 
@@ -112,7 +112,7 @@ export class EffectivenessSnapshotRepository {
     from: Date;
     to: Date;
   }): Promise<EffectivenessSnapshot[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<SnapshotRow[]>(
       `SELECT scope_kind, service_id, control_id, criterion_id, period_days,
               to_char(day, 'YYYY-MM-DD') AS day, window_from, window_to, data
          FROM effectiveness_snapshots
@@ -130,7 +130,7 @@ export class EffectivenessSnapshotRepository {
         q.from,
         q.to,
       ],
-    )) as SnapshotRow[];
+    );
     return rows.map((r) => ({
       scope: {
         kind: r.scope_kind,

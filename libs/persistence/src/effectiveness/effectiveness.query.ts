@@ -244,13 +244,13 @@ export class EffectivenessQuery {
     window: { from: Date; to: Date },
     withEvidence: boolean,
   ): Promise<ResultPoint[][]> {
-    const rows = (await this.dataSource.query(PAIR_RESULTS_SQL, [
+    const rows = await this.dataSource.query<PairResultsRow[]>(PAIR_RESULTS_SQL, [
       chunk.map((p) => p.serviceId),
       chunk.map((p) => p.controlId),
       window.from,
       window.to,
       withEvidence,
-    ])) as PairResultsRow[];
+    ]);
     return rows.map((row) =>
       unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris).concat(
         unpack(row.codes, row.times, row.ids, row.uris),

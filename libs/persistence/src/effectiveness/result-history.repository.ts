@@ -52,7 +52,7 @@ export class ResultHistoryRepository {
 
   /** Returns up to `limit + 1` rows: the extra one only says there is another page. */
   async findResultsPage(q: ResultHistoryQuery): Promise<StoredResult[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ResultRow[]>(
       `SELECT seq::text AS seq, source, event_id, service_id, control_id, outcome,
               to_char(time AT TIME ZONE 'UTC', ${RFC3339_US}) AS time,
               to_char(received_at AT TIME ZONE 'UTC', ${RFC3339_US}) AS received_at,
@@ -75,7 +75,7 @@ export class ResultHistoryRepository {
         q.after?.seq ?? null,
         q.limit + 1,
       ],
-    )) as ResultRow[];
+    );
     return rows.map((r) => ({
       seq: r.seq,
       source: r.source,

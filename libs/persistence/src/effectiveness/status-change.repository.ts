@@ -25,6 +25,15 @@ export interface LoggedStatusChange extends StatusChange {
   id: string;
 }
 
+interface LogRow {
+  id: string;
+  change_key: string;
+  service_id: string;
+  control_id: string;
+  reason: string;
+  event: Record<string, unknown>;
+}
+
 interface PairStatusRow {
   service_id: string;
   control_id: string;
@@ -42,9 +51,9 @@ export class StatusChangeRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async loadPairStatuses(): Promise<Map<string, PairStatus>> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<PairStatusRow[]>(
       `SELECT service_id, control_id, slot_start, slot_end, slot_status, verdict FROM pair_status`,
-    )) as PairStatusRow[];
+    );
     return new Map(
       rows.map((r) => [
         pairKey(r.service_id, r.control_id),
@@ -82,7 +91,7 @@ export class StatusChangeRepository {
         );
       }
       if (changes.length === 0) return 0;
-      const inserted = (await tx.query(
+      const inserted = await tx.query<unknown[]>(
         `INSERT INTO status_change_log (change_key, service_id, control_id, reason, event)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
          ON CONFLICT (change_key) DO NOTHING
@@ -94,25 +103,18 @@ export class StatusChangeRepository {
           changes.map((c) => c.reason),
           changes.map((c) => JSON.stringify(c.event)),
         ],
-      )) as unknown[];
+      );
       return inserted.length;
     });
   }
 
   /** Logged changes not yet acknowledged by Kafka, oldest first. */
   async findUnpublished(limit: number): Promise<LoggedStatusChange[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<LogRow[]>(
       `SELECT id::text AS id, change_key, service_id, control_id, reason, event
          FROM status_change_log WHERE published_at IS NULL ORDER BY id LIMIT $1`,
       [limit],
-    )) as Array<{
-      id: string;
-      change_key: string;
-      service_id: string;
-      control_id: string;
-      reason: string;
-      event: Record<string, unknown>;
-    }>;
+    );
     return rows.map((r) => ({
       id: r.id,
       changeKey: r.change_key,
