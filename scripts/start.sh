@@ -2,7 +2,8 @@
 # `npm start`: the whole system on this machine, with demo data flowing.
 # Installs dependencies if missing, brings up Kafka and PostgreSQL (scripts/infra-up.sh),
 # builds, migrates, starts ingest, api and evaluator in the background, applies the example
-# catalogue and starts the demo producer. `npm run stop` stops it all again.
+# catalogue and starts the demo producer (VIGIL_DEMO=0 leaves both out, for a clean system).
+# `npm run stop` stops it all again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -63,6 +64,13 @@ wait_ready() { # name port
 wait_ready ingest "$INGEST_PORT"
 wait_ready api "$API_PORT"
 wait_ready evaluator "$EVALUATOR_PORT"
+
+if [ "${VIGIL_DEMO:-1}" = "0" ]; then
+  echo
+  echo "Vigil is running (VIGIL_DEMO=0: no demo catalogue, no demo producer)."
+  echo "  API http://127.0.0.1:$API_PORT/api/docs · admin key in \$VIGIL_BOOTSTRAP_ADMIN_KEY or .vigil/demo-admin-key · npm run stop"
+  exit 0
+fi
 
 echo "• applying examples/catalog.yaml…"
 if ! VIGIL_URL=http://127.0.0.1:$API_PORT VIGIL_API_KEY=$VIGIL_BOOTSTRAP_ADMIN_KEY \
