@@ -9,6 +9,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { PairScope } from '../catalog/catalog.records';
 import { CatalogRepository } from '../catalog/catalog.repository';
+import { pairEffectivenessOnly } from './pair-effectiveness-only';
 import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
 
 /** One evaluated (service, control) pair: what the API, the evaluator and the exports show. */
@@ -278,13 +279,16 @@ function evaluateOne(
   if (!overlaps(pair, window)) return null;
   const asOf = new Date(Math.min(window.to.getTime(), now.getTime()));
   const version = versionAt(pair.versions, asOf);
-  const { effectiveness, slots } = evaluatePair({
+  const input = {
     scopes: scopeIntervals(pair),
     tolerableDeviationRate: version.tolerableDeviationRate,
     window: { from: window.from.getTime(), to: window.to.getTime() },
     asOf: asOf.getTime(),
     results,
-  });
+  };
+  const { effectiveness, slots } = withSlots
+    ? evaluatePair(input)
+    : { effectiveness: pairEffectivenessOnly(input), slots: undefined };
   const evaluation: PairEvaluation = {
     serviceId: pair.serviceId,
     controlId: pair.controlId,
