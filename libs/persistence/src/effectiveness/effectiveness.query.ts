@@ -70,7 +70,8 @@ const UNIT_SEPARATOR = '\u001f';
  * context SPEC §5.7 and §5.8 need), each pair's list packed into compact strings (one
  * character per outcome, upper case when late) so a year of a service is one small result set.
  */
-const PAIR_RESULTS_SQL = `
+function pairResultsSql(withEvidence: boolean): string {
+  return `
   WITH p AS (
     SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
   ),
@@ -93,13 +94,7 @@ const PAIR_RESULTS_SQL = `
     c.codes AS ctx_codes, c.times AS ctx_times, c.ids AS ctx_ids, c.uris AS ctx_uris
   FROM p
   LEFT JOIN LATERAL (
-    SELECT
-      string_agg(CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END, '' ORDER BY r.time, r.seq) AS codes,
-      string_agg((extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS times,
-      CASE WHEN $5::boolean THEN string_agg(r.seq::text, ',' ORDER BY r.time, r.seq) END AS ids,
-      CASE WHEN $5::boolean THEN string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) END AS uris
-    FROM results r
-    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4
+${withEvidence ? EVIDENCE_WINDOW_RESULTS : LEAN_WINDOW_RESULTS}
   ) w ON true
   LEFT JOIN LATERAL (
     SELECT
@@ -110,6 +105,44 @@ const PAIR_RESULTS_SQL = `
     FROM ctx WHERE ctx.ord = p.ord
   ) c ON true
   ORDER BY p.ord`;
+}
+
+// Aggregates are computed even inside a CASE, and each ORDER BY is a sort of its own: the lean
+// variant packs outcome and time into one list, one sort per pair.
+const LEAN_WINDOW_RESULTS = `
+    SELECT
+      string_agg((CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END)
+        || (extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS codes,
+      NULL::text AS times, NULL::text AS ids, NULL::text AS uris
+    FROM results r
+    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
+
+const EVIDENCE_WINDOW_RESULTS = `
+    SELECT
+      string_agg(CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END, '' ORDER BY r.time, r.seq) AS codes,
+      string_agg((extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS times,
+      string_agg(r.seq::text, ',' ORDER BY r.time, r.seq) AS ids,
+      string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) AS uris
+    FROM results r
+    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
+
+const PAIR_RESULTS_SQL = { lean: pairResultsSql(false), evidence: pairResultsSql(true) };
+
+/** Unpacks the lean list: `p1764403200123.456,F1764489600000,…` (upper case = late). */
+function unpackLean(items: string | null): ResultPoint[] {
+  if (!items) return [];
+  return items.split(',').map((item) => {
+    const code = item[0];
+    const lower = code.toLowerCase();
+    return {
+      id: '',
+      time: Number(item.slice(1)),
+      outcome: OUTCOME_CODES[lower],
+      late: code !== lower,
+      evidenceUri: null,
+    };
+  });
+}
 
 function unpack(
   codes: string | null,
@@ -245,16 +278,13 @@ export class EffectivenessQuery {
     window: { from: Date; to: Date },
     withEvidence: boolean,
   ): Promise<ResultPoint[][]> {
-    const rows = await this.dataSource.query<PairResultsRow[]>(PAIR_RESULTS_SQL, [
-      chunk.map((p) => p.serviceId),
-      chunk.map((p) => p.controlId),
-      window.from,
-      window.to,
-      withEvidence,
-    ]);
+    const rows = await this.dataSource.query<PairResultsRow[]>(
+      withEvidence ? PAIR_RESULTS_SQL.evidence : PAIR_RESULTS_SQL.lean,
+      [chunk.map((p) => p.serviceId), chunk.map((p) => p.controlId), window.from, window.to],
+    );
     return rows.map((row) =>
       unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris).concat(
-        unpack(row.codes, row.times, row.ids, row.uris),
+        withEvidence ? unpack(row.codes, row.times, row.ids, row.uris) : unpackLean(row.codes),
       ),
     );
   }
