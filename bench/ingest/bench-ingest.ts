@@ -10,7 +10,8 @@
  *
  * Environment: DATABASE_URL (a database URL on the server to use; fresh databases named
  * vigil_bench_ingest_* are created and dropped), KAFKA_BROKERS, BENCH_N, BENCH_PARTITIONS (6),
- * BENCH_KEEP=1 keeps the databases.
+ * BENCH_KEEP=1 keeps the databases, BENCH_INGEST_NODE_ARGS adds node flags to the ingest process
+ * (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the hot path).
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -203,10 +204,11 @@ async function ingestRun(
   const main = fromTs
     ? join(ROOT, 'apps', 'ingest', 'src', 'main.ts')
     : join(ROOT, 'apps', 'ingest', 'src', 'main.js');
+  const nodeArgs = (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const args = fromTs
     ? ['-r', join(ROOT, 'test', 'faults', 'support', 'swc-register.js'), main]
     : [main];
-  const child: ChildProcess = spawn(process.execPath, args, {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -27,6 +27,8 @@ export class IngestProcess {
   readonly batches: BatchLogLine[] = [];
   /** Every delivery of a sub-batch to the use case, logged before it is processed. */
   readonly received: ReceivedLogLine[] = [];
+  /** How many times the process was given partitions (joined the group). */
+  assignments = 0;
   readonly errors: string[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   private readonly child: ChildProcess;
@@ -73,6 +75,7 @@ export class IngestProcess {
     const lines = this.buffered.split('\n');
     this.buffered = lines.pop() ?? '';
     for (const line of lines) {
+      if (line.includes('"partitions assigned"')) this.assignments++;
       const ingested = line.includes('"batch ingested"');
       const received = line.includes('"batch received"');
       if (!ingested && !received) {
@@ -96,6 +99,17 @@ export class IngestProcess {
         throw new Error(`${this.name} exited before ${n} batches: ${this.errors.join('\n')}`);
       if (Date.now() > deadline)
         throw new Error(`${this.name} stored fewer than ${n} batches in ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Resolves once the process has joined the consumer group `n` times. */
+  async untilAssigned(n = 1, timeoutMs = 45_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.assignments < n) {
+      if (!this.alive)
+        throw new Error(`${this.name} exited before joining: ${this.errors.join('\n')}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} did not join in ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

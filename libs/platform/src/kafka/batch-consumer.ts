@@ -133,7 +133,17 @@ export class BatchConsumer {
     });
 
     await consumer.connect();
-    await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+    // A topic created a moment ago may not be in every broker's metadata yet: retry briefly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await consumer.subscribe({ topics: o.topics, fromBeginning: o.fromBeginning ?? true });
+        break;
+      } catch (error) {
+        if (attempt >= 20) throw error;
+        this.logger?.warn({ err: error, attempt }, 'cannot subscribe yet: retrying');
+        await sleep(500);
+      }
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
