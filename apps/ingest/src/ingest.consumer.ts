@@ -24,6 +24,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export class IngestConsumer extends Server implements CustomTransportStrategy {
   private consumer?: BatchConsumer;
+  private closed = false;
 
   constructor(
     private readonly kafka: KafkaClient,
@@ -49,8 +50,12 @@ export class IngestConsumer extends Server implements CustomTransportStrategy {
   }
 
   private async start(): Promise<void> {
-    const c = this.config;
     await this.repository.ensurePartitionsAhead(2);
+    await this.startConsumer();
+  }
+
+  private async startConsumer(): Promise<void> {
+    const c = this.config;
     this.consumer = this.kafka.batchConsumer({
       groupId: c.VIGIL_CONSUMER_GROUP,
       topics: [c.VIGIL_TOPIC_RESULTS],
@@ -60,9 +65,30 @@ export class IngestConsumer extends Server implements CustomTransportStrategy {
       sessionTimeoutMs: c.INGEST_SESSION_TIMEOUT_MS,
       resumeOffsets: (assigned) => this.storedOffsets(assigned),
       eachBatch: (batch, controls) => this.onBatch(batch, controls),
+      onFatalCrash: (error) => this.restartAfterCrash(error),
     });
     await this.consumer.start();
     this.log.info({ topic: c.VIGIL_TOPIC_RESULTS, group: c.VIGIL_CONSUMER_GROUP }, 'consuming');
+  }
+
+  /** kafkajs gave up on a non-retriable error: start a fresh member rather than sit idle. */
+  private restartAfterCrash(error: unknown): void {
+    const crashed = this.consumer;
+    if (crashed === undefined) return;
+    this.log.error({ err: error }, 'consumer stopped on a non-retriable error: starting a new one');
+    void (async () => {
+      await crashed.stop().catch(() => undefined);
+      for (let attempt = 0; !this.closed; attempt++) {
+        await sleep(Math.min(10_000, 500 * 2 ** attempt));
+        if (this.closed) return;
+        try {
+          await this.startConsumer();
+          return;
+        } catch (restartError) {
+          this.log.warn({ err: restartError, attempt }, 'consumer restart failed: retrying');
+        }
+      }
+    })();
   }
 
   private async storedOffsets(assigned: AssignedPartitions[]): Promise<PartitionOffset[]> {
@@ -163,6 +189,7 @@ export class IngestConsumer extends Server implements CustomTransportStrategy {
 
   /** SIGTERM: stop fetching, let the batch in flight finish and commit, leave the group. */
   async close(): Promise<void> {
+    this.closed = true;
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.stop();

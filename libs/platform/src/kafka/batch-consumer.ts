@@ -59,6 +59,8 @@ export interface BatchConsumerOptions {
    */
   resumeOffsets?(assigned: AssignedPartitions[]): Promise<PartitionOffset[]>;
   eachBatch(batch: ConsumedBatch, controls: BatchControls): Promise<void>;
+  /** The consumer crashed and kafkajs will not restart it (a non-retriable error). */
+  onFatalCrash?(error: unknown): void;
 }
 
 function toHeaders(headers: IHeaders | undefined): ConsumedMessage['headers'] {
@@ -120,6 +122,7 @@ export class BatchConsumer {
     });
     consumer.on(CRASH, (event) => {
       this.joinedGroup = false;
+      if (!event.payload.restart && !this.stopping) o.onFatalCrash?.(event.payload.error);
       this.logger?.error(
         { err: event.payload.error, restart: event.payload.restart },
         'consumer crashed',
