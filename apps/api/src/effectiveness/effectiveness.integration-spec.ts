@@ -386,15 +386,36 @@ describe(EffectivenessController.name, () => {
 
   it('documents every effectiveness path in the OpenAPI document', async () => {
     const res = await request(server).get('/api/docs-json').expect(200);
-    const paths = Object.keys(res.body.paths as object);
-    expect(paths).toEqual(
+    const doc = res.body as {
+      paths: Record<
+        string,
+        {
+          get?: {
+            responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
+          };
+        }
+      >;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    const expected: Record<string, string> = {
+      '/api/v1/effectiveness': 'FleetEffectivenessDto',
+      '/api/v1/effectiveness/trend': 'TrendDto',
+      '/api/v1/services/{id}/effectiveness': 'ServiceEffectivenessDto',
+      '/api/v1/services/{id}/controls/{controlId}/effectiveness': 'PairEffectivenessResponseDto',
+      '/api/v1/services/{id}/controls/{controlId}/results': 'StoredResultPageDto',
+      '/api/v1/criteria/{criterionId}/effectiveness': 'CriterionEffectivenessDto',
+    };
+    for (const [path, schema] of Object.entries(expected)) {
+      const ok = doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema.$ref;
+      expect([path, ok]).toEqual([path, `#/components/schemas/${schema}`]);
+    }
+    expect(Object.keys(doc.components.schemas.PairEffectivenessDto.properties ?? {})).toEqual(
       expect.arrayContaining([
-        '/api/v1/effectiveness',
-        '/api/v1/effectiveness/trend',
-        '/api/v1/services/{id}/effectiveness',
-        '/api/v1/services/{id}/controls/{controlId}/effectiveness',
-        '/api/v1/services/{id}/controls/{controlId}/results',
-        '/api/v1/criteria/{criterionId}/effectiveness',
+        'expectedOccurrences',
+        'deviationRate',
+        'timeInCompliance',
+        'verdict',
+        'meetsMinimumPeriod',
       ]),
     );
   });
