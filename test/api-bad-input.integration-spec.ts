@@ -119,7 +119,7 @@ const BY_KIND: Record<ParamKind, string[]> = {
     b64('[]'),
     b64('[{"$ne":null},{"$ne":null}]'),
     b64(JSON.stringify(['x', 'y', 'z', 'w', 'v'])),
-    b64(JSON.stringify([1e309, null])),
+    b64('[1e309,null]'),
     'A'.repeat(2000),
   ],
   enum: ['bogus', 'TRUE', 'zip%00'],
@@ -236,7 +236,12 @@ describe('the API under bad input', () => {
     JSON.stringify(
       (await kafka.topicOffsets(topics.results)).map((p) => [p.partition, p.high]).sort(),
     );
-  const get = (url: string) => request(server).get(url).set('Authorization', `Bearer ${admin}`);
+  const call = (method: string, url: string) => {
+    const agent = request(server);
+    const verb = method.toLowerCase() as 'get' | 'put' | 'post' | 'delete';
+    return agent[verb](url).set('Authorization', `Bearer ${admin}`);
+  };
+  const get = (url: string) => call('GET', url);
 
   beforeAll(async () => {
     [db, topics] = await Promise.all([createTestDatabase(), createTestTopics(1)]);
@@ -309,13 +314,12 @@ describe('the API under bad input', () => {
           }
         };
         const url = withParam(route, context, name, raw, adjust);
+        const example = route.example(context);
         const res = await (route.method === 'GET'
           ? get(url)
-          : request(server)
-              [route.method.toLowerCase() as 'put' | 'post' | 'delete'](url)
-              .set('Authorization', `Bearer ${admin}`)
-              .set('Content-Type', route.example(context).contentType ?? 'application/json')
-              .send(route.example(context).body ?? ''));
+          : call(route.method, url)
+              .set('Content-Type', example.contentType ?? 'application/json')
+              .send(example.body ?? ''));
         const answer = answerOf(`${operation} ${name}=${raw.slice(0, 40)}`, res);
         // Free text may be fine (200); an undecodable path (%FF) has no parameter value to name.
         const free = kind === 'text' && res.status === 200;
@@ -397,12 +401,10 @@ describe('the API under bad input', () => {
           cases.push(['deeply nested YAML', 'application/yaml', deepYaml, [400]]);
         }
         for (const [name, type, body, statuses] of cases) {
-          let call = request(server)
-            [route.method.toLowerCase() as 'put' | 'post'](route.example(context).url)
-            .set('Authorization', `Bearer ${admin}`);
-          if (type !== undefined) call = call.set('Content-Type', type);
-          else call = call.set('Content-Type', '');
-          const answer = answerOf(`${operation} with ${name}`, await call.send(body));
+          const sent = call(route.method, route.example(context).url)
+            .set('Content-Type', type ?? '')
+            .send(body);
+          const answer = answerOf(`${operation} with ${name}`, await sent);
           if (!statuses.includes(answer.status) || !answer.problem) wrong.push(answer);
         }
         expect(wrong).toEqual([]);
@@ -412,9 +414,7 @@ describe('the API under bad input', () => {
     it('refuses hostile ids and values inside otherwise valid bodies', async () => {
       const wrong: Answer[] = [];
       const send = async (where: string, url: string, type: string, body: unknown) => {
-        const res = await request(server)
-          [url.startsWith('/api/v1/catalog') ? 'put' : 'post'](url)
-          .set('Authorization', `Bearer ${admin}`)
+        const res = await call(url.startsWith('/api/v1/catalog') ? 'PUT' : 'POST', url)
           .set('Content-Type', type)
           .send(JSON.stringify(body));
         const answer = answerOf(where, res);
