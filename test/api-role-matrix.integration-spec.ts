@@ -159,9 +159,22 @@ describe('API role × endpoint matrix (SPEC §6)', () => {
 
       const auditorStatus = expectedStatus(route, 'auditor');
       if ((route.scope === 'service' || route.scope === 'unlimited') && auditorStatus < 400) {
-        it('answers 403 to an auditor key limited to other services', async () => {
+        it('answers 403 to an auditor key limited to other services, whether the service exists or not', async () => {
           const res = await send(server, route, context, `Bearer ${keys.limitedAuditor}`);
           expectProblem(res, 403, `${operation} as a limited auditor`);
+          const unknown = await send(
+            server,
+            {
+              ...route,
+              example: (c) => {
+                const example = route.example(c);
+                return { ...example, url: example.url.replaceAll(SEED.service, 'no-such-service') };
+              },
+            },
+            context,
+            `Bearer ${keys.limitedAuditor}`,
+          );
+          expectProblem(unknown, 403, `${operation} for an unknown service as a limited auditor`);
         });
       } else if (route.scope === 'filtered' && auditorStatus < 400) {
         it("shows an auditor key limited to other services only those services' data", async () => {
