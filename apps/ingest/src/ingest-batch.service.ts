@@ -1,4 +1,10 @@
-import { RejectionCode, ValidatedResult, decodeKafkaMessage, isLate } from '@vigil/contracts';
+import {
+  DecodeResult,
+  RejectionCode,
+  ValidatedResult,
+  decodeKafkaMessage,
+  isLate,
+} from '@vigil/contracts';
 import {
   IngestRepository,
   IngestTransaction,
@@ -175,10 +181,15 @@ export class IngestBatch {
     if (forcedRejection !== null) {
       return { message, rejected: { message, code: 'invalid_data', reason: forcedRejection } };
     }
-    const decoded = decodeKafkaMessage(
-      { value: message.value, headers: message.headers },
-      receivedAt,
-    );
+    let decoded: DecodeResult;
+    try {
+      decoded = decodeKafkaMessage({ value: message.value, headers: message.headers }, receivedAt);
+    } catch (error) {
+      // A record that makes the validator itself fail must not block the partition forever;
+      // the DLQ keeps its bytes for a replay once the validator is fixed.
+      const reason = `the validator failed on this record: ${error instanceof Error ? error.message : String(error)}`;
+      return { message, rejected: { message, code: 'invalid_data', reason } };
+    }
     if (!decoded.ok)
       return { message, rejected: { message, code: decoded.code, reason: decoded.message } };
     return {
