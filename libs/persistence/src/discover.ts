@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -10,6 +10,8 @@ export function discoverClasses(
   folder: string,
   suffix: RegExp,
 ): Array<new (...args: never[]) => unknown> {
+  // git keeps no empty folders: a fresh clone may have no entities folder at all.
+  if (!existsSync(folder)) return [];
   const files = readdirSync(folder)
     .filter(
       (f) =>
