@@ -393,7 +393,7 @@ describe(ExportsController.name, () => {
           createHash('sha256').update(entries.get(file.name)!).digest('hex'),
         );
       }
-      const path = join(work, 'bundle.zip');
+      const path = join(process.env.VIGIL_EXPORT_SAMPLES ?? work, 'bundle.zip');
       writeFileSync(path, zip);
       await expect(verifyBundle(path)).resolves.toMatchObject({ ok: true, problems: [] });
     });
