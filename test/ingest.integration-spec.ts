@@ -207,6 +207,30 @@ describe(IngestConsumer.name, () => {
     expect(metrics.text).toMatch(/vigil_ingest_results_stored_total\{[^}]*\} [1-9]/);
   });
 
+  it('stores an event once when copies arrive on two partitions at the same time', async () => {
+    const events = Array.from({ length: 300 }, (_, i) =>
+      resultEvent({ id: `twin-${i}`, service: `svc-twin-${i % 7}` }),
+    );
+    await Promise.all(
+      [0, 1].map((partition) =>
+        kafka.send(
+          topics.results,
+          events.map((e) => ({ ...asMessage(e), partition })),
+        ),
+      ),
+    );
+    await waitFor(
+      'every twin stored',
+      async () => (await storedCount(`event_id LIKE 'twin-%'`)) === 300,
+    );
+    await waitFor('both partitions consumed', async () => {
+      const o = await offsetsVsHighWatermarks(db.url, kafka, topics.group, topics.results);
+      return JSON.stringify(o.stored) === JSON.stringify(o.high);
+    });
+    await expect(storedCount(`event_id LIKE 'twin-%'`)).resolves.toBe(300);
+    expect(dlq.messages.filter((m) => m.key?.toString().startsWith('svc-twin-'))).toHaveLength(0);
+  });
+
   it('keeps daily rollups equal to a recomputation with counts, first/last, last outcome and hour bits when a day fills up', async () => {
     const svc = 'svc-rollup';
     const day = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 10);
