@@ -301,7 +301,16 @@ describe(ExportsController.name, () => {
       });
       expect(doc.occurrences).toHaveLength(21);
       expect(doc.results).toHaveLength(22);
-      expect(doc.results[0]).toHaveProperty('evidence');
+      // Result ids are strings everywhere (bigint sequence numbers), as in occurrences.resultIds.
+      const failed = doc.results.find((r: { seq: string }) => r.seq === seqs[2]);
+      expect(failed).toMatchObject({
+        outcome: 'fail',
+        evidence: { uri: 's3://evidence/payments-api/mfa-enforced/2026-03-03.json' },
+        late: false,
+      });
+      expect(
+        doc.occurrences.find((o: { resultIds: string[] }) => o.resultIds.includes(seqs[2])),
+      ).toMatchObject({ status: 'failed' });
       expect(doc.rowCounts).toEqual({ summary: 3, occurrences: 21, results: 22 });
       expect(doc.empty).toBe(false);
     });

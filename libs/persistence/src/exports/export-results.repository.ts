@@ -50,7 +50,7 @@ const CSV_SELECT = `
   kafka_offset AS "kafkaOffset"`;
 
 const JSON_SELECT = `json_build_object(
-  'seq', seq,
+  'seq', seq::text,
   'source', source,
   'eventId', event_id,
   'service', service_id,
