@@ -26,6 +26,7 @@ export * from './effectiveness/verdict';
 export * from './effectiveness/meets-minimum-period';
 export * from './effectiveness/pair-effectiveness';
 export * from './effectiveness/evaluate-pair';
+export * from './effectiveness/evaluate-pair-summary';
 
 export * from './rollup/roll-up';
 

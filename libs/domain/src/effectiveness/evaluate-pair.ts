@@ -10,7 +10,6 @@ import { meetsMinimumPeriod } from './meets-minimum-period';
 import { mttrSeconds } from './mttr-seconds';
 import type { PairEffectiveness, PairEvaluationInput, SlotEvaluation } from './pair-effectiveness';
 import { lateResults, resultCounts } from './result-counts';
-import { firstAtOrAfter } from '../time/search-by-time';
 import { byTime, type ResultPoint } from './result-point';
 import { slotStatus } from './slot-status';
 import { complianceRatio, complianceTime } from './time-in-compliance';
@@ -42,12 +41,18 @@ export function evaluatePair(input: PairEvaluationInput): {
   const asOf = Math.min(input.asOf, window.to);
   const results = byTime(input.results);
 
-  const slots: SlotEvaluation[] = expectedSlots({ scopes, window, asOf }).map((slot) => {
-    const inSlot = results.slice(
-      firstAtOrAfter(results, slot.start),
-      firstAtOrAfter(results, slot.end),
-    );
-    return {
+  const expected = expectedSlots({ scopes, window, asOf });
+  const slots: SlotEvaluation[] = new Array<SlotEvaluation>(expected.length);
+  // Slots are ordered and disjoint, so one forward pass over the sorted results finds each
+  // slot's results (the same range as two binary searches per slot).
+  let first = 0;
+  for (let k = 0; k < expected.length; k++) {
+    const slot = expected[k];
+    while (first < results.length && results[first].time < slot.start) first++;
+    let end = first;
+    while (end < results.length && results[end].time < slot.end) end++;
+    const inSlot = results.slice(first, end);
+    slots[k] = {
       start: slot.start,
       end: slot.end,
       frequency: slot.frequency,
@@ -55,8 +60,8 @@ export function evaluatePair(input: PairEvaluationInput): {
       resultIds: inSlot.map((result) => result.id),
       evidenceUris: evidenceUris(inSlot),
     };
-  });
-
+    first = end;
+  }
   const statuses = slots.map((slot) => slot.status);
   const occurrences = countOccurrences(statuses);
   const episodes = failureEpisodes(results, { from: window.from, asOf });

@@ -66,7 +66,9 @@ export function complianceTime(
         }
       }
       cursor = pieceEnd;
-      next = firstAfter(ordered, cursor);
+      // The cursor only moves forward: step past the results at or before it (a linear merge,
+      // the same index as `firstAfter(ordered, cursor)`).
+      while (next < ordered.length && ordered[next].time <= cursor) next++;
     }
   }
   return total;

@@ -26,7 +26,11 @@ export function expectedSlots(input: {
   assertFiniteInterval(input.window, 'window');
   const due: Interval = { from: input.window.from, to: Math.min(input.window.to, input.asOf) };
   if (due.from >= due.to) return [];
-  return scopePartsWithin(input.scopes, due).flatMap((part) =>
-    slotsWithin(part.frequency, part).map((slot) => ({ ...slot, frequency: part.frequency })),
-  );
+  const slots: ExpectedSlot[] = [];
+  for (const part of scopePartsWithin(input.scopes, due)) {
+    for (const slot of slotsWithin(part.frequency, part)) {
+      slots.push({ start: slot.start, end: slot.end, frequency: part.frequency });
+    }
+  }
+  return slots;
 }

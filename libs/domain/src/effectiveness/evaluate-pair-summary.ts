@@ -1,0 +1,235 @@
+import { orderedScopes, inScopeDuration, type ScopeInterval } from '../scope/scope-interval';
+import type { Frequency } from '../slots/frequency';
+import { nextSlotStart, slotStartAt } from '../slots/slot-start-at';
+import { assertFiniteInterval, DAY_MS, HOUR_MS, type Instant } from '../time/instant';
+import { coverage } from './coverage';
+import { deviationRate, deviations } from './deviation-rate';
+import type { OccurrenceCounts } from './expected-occurrences';
+import { MINIMUM_PERIOD_MS } from './meets-minimum-period';
+import type { PairEffectiveness, PairEvaluationInput } from './pair-effectiveness';
+import type { ResultCounts } from './result-counts';
+import { byTime, type ResultPoint } from './result-point';
+import { complianceRatio, complianceTime } from './time-in-compliance';
+import { verdict } from './verdict';
+
+/** The length of every slot of a fixed-length frequency; 0 for calendar ones. */
+function fixedSlotMs(frequency: Frequency): number {
+  switch (frequency) {
+    case 'hourly':
+      return HOUR_MS;
+    case 'daily':
+      return DAY_MS;
+    case 'weekly':
+      return 7 * DAY_MS;
+    case 'monthly':
+    case 'quarterly':
+    case 'annually':
+      return 0;
+  }
+}
+
+/** Slot counts and the longest deviation streak, gathered in one pass. */
+interface SlotTally extends OccurrenceCounts {
+  longestDeviationStreak: number;
+}
+
+/**
+ * Walks the expected slots (SPEC §5.2) in order, merging them with the sorted results: the
+ * status of each slot (§5.3) is counted (§5.4) and fed to the streak (§5.6) at once, without
+ * building a slot object or copying the slot's results. Fixed-length slots are stepped by
+ * addition, exactly as `slotsWithin` steps them.
+ */
+function tallySlots(
+  parts: readonly ScopeInterval[],
+  results: readonly Pick<ResultPoint, 'time' | 'outcome'>[],
+): SlotTally {
+  let passed = 0;
+  let failed = 0;
+  let missed = 0;
+  let notApplicable = 0;
+  let current = 0;
+  let longest = 0;
+  const n = results.length;
+  let i = 0;
+  for (const part of parts) {
+    const frequency = part.frequency;
+    const length = fixedSlotMs(frequency);
+    let start = slotStartAt(frequency, part.from);
+    if (start < part.from) start = length > 0 ? start + length : nextSlotStart(frequency, start);
+    for (;;) {
+      const end = length > 0 ? start + length : nextSlotStart(frequency, start);
+      if (end > part.to) break;
+      while (i < n && results[i].time < start) i++;
+      let anyFailed = false;
+      let anyPassed = false;
+      let anyNotApplicable = false;
+      while (i < n && results[i].time < end) {
+        const outcome = results[i].outcome;
+        if (outcome === 'pass') anyPassed = true;
+        else if (outcome === 'not_applicable') anyNotApplicable = true;
+        else anyFailed = true;
+        i++;
+      }
+      if (anyFailed) {
+        failed++;
+        if (++current > longest) longest = current;
+      } else if (anyPassed) {
+        passed++;
+        current = 0;
+      } else if (anyNotApplicable) {
+        notApplicable++;
+      } else {
+        missed++;
+        if (++current > longest) longest = current;
+      }
+      start = end;
+    }
+  }
+  return {
+    expectedOccurrences: passed + failed + missed,
+    passedOccurrences: passed,
+    failedOccurrences: failed,
+    missedOccurrences: missed,
+    notApplicableOccurrences: notApplicable,
+    longestDeviationStreak: longest,
+  };
+}
+
+/** Episode figures (§5.7) and result counts (§5.9), gathered in one pass. */
+interface ResultTally {
+  remediatedEpisodes: number;
+  openEpisodes: number;
+  mttrSeconds: number | null;
+  resultCounts: ResultCounts;
+  lateResults: number;
+}
+
+/**
+ * One pass over the sorted results: the failure episodes starting in `[from, asOf)` exactly as
+ * `failureEpisodes` finds them (summed in the same order as `mttrSeconds`), and the counts of
+ * `resultCounts` and `lateResults` over `[from, to)`.
+ */
+function tallyResults(
+  results: readonly ResultPoint[],
+  window: { from: Instant; to: Instant },
+  asOf: Instant,
+): ResultTally {
+  const counts: ResultCounts = { pass: 0, fail: 0, error: 0, notApplicable: 0 };
+  let late = 0;
+  let previousWasPass: boolean | null = null;
+  let open = false;
+  let openStart = 0;
+  let openCounted = false;
+  let remediated = 0;
+  let stillOpen = 0;
+  let total = 0;
+  const { from, to } = window;
+  for (let k = 0; k < results.length; k++) {
+    const result = results[k];
+    const time = result.time;
+    const outcome = result.outcome;
+    if (time >= from && time < to) {
+      switch (outcome) {
+        case 'pass':
+          counts.pass++;
+          break;
+        case 'fail':
+          counts.fail++;
+          break;
+        case 'error':
+          counts.error++;
+          break;
+        case 'not_applicable':
+          counts.notApplicable++;
+          break;
+      }
+      if (result.late) late++;
+    }
+    // Sorted: once past asOf, every later result is too (failureEpisodes stops there).
+    if (time > asOf || outcome === 'not_applicable') continue;
+    if (outcome === 'pass') {
+      if (open && openCounted) {
+        remediated++;
+        total += time - openStart;
+      }
+      open = false;
+      previousWasPass = true;
+    } else {
+      if (previousWasPass !== false) {
+        open = true;
+        openStart = time;
+        openCounted = time >= from && time < asOf;
+      }
+      previousWasPass = false;
+    }
+  }
+  if (open && openCounted) stillOpen++;
+  return {
+    remediatedEpisodes: remediated,
+    openEpisodes: stillOpen,
+    mttrSeconds: remediated === 0 ? null : total / remediated / 1000,
+    resultCounts: counts,
+    lateResults: late,
+  };
+}
+
+/**
+ * `evaluatePair(input).effectiveness`, equal field by field, without the slots: for rollups
+ * (service, criterion, fleet, snapshots) that never read them. The same SPEC §5 rules, but
+ * computed in a few linear passes (slots merged with the results, one pass for episodes and
+ * counts, one for time in compliance) with no per-slot object, id list or evidence list.
+ * A property test holds it equal to `evaluatePair` on generated inputs.
+ *
+ * @throws RangeError when the window is unbounded or inverted, `asOf` is not finite, or scope
+ *   intervals overlap (as `evaluatePair` does).
+ */
+export function evaluatePairSummary(input: PairEvaluationInput): PairEffectiveness {
+  const { window, scopes } = input;
+  assertFiniteInterval(window, 'window');
+  const asOf = Math.min(input.asOf, window.to);
+  if (!Number.isFinite(asOf)) {
+    throw new RangeError(`compliance range must be finite, got [${window.from}, ${asOf})`);
+  }
+  const results = byTime(input.results);
+  const ordered = orderedScopes(scopes);
+  const dueTo = Math.min(window.to, asOf);
+  const dueParts: ScopeInterval[] = [];
+  if (window.from < dueTo) {
+    for (const scope of ordered) {
+      const from = Math.max(scope.from, window.from);
+      const to = Math.min(scope.to, dueTo);
+      if (from < to) dueParts.push({ from, to, frequency: scope.frequency });
+    }
+  }
+  const slots = tallySlots(dueParts, results);
+  const occurrences: OccurrenceCounts = {
+    expectedOccurrences: slots.expectedOccurrences,
+    passedOccurrences: slots.passedOccurrences,
+    failedOccurrences: slots.failedOccurrences,
+    missedOccurrences: slots.missedOccurrences,
+    notApplicableOccurrences: slots.notApplicableOccurrences,
+  };
+  const tally = tallyResults(results, window, asOf);
+  const compliance = complianceTime(results, { scopes: ordered, from: window.from, asOf });
+  const inScopeMs = inScopeDuration(ordered, window);
+  return {
+    ...occurrences,
+    deviations: deviations(occurrences),
+    deviationRate: deviationRate(occurrences),
+    coverage: coverage(occurrences),
+    longestDeviationStreak: slots.longestDeviationStreak,
+    remediatedEpisodes: tally.remediatedEpisodes,
+    openEpisodes: tally.openEpisodes,
+    mttrSeconds: tally.mttrSeconds,
+    timeInCompliance: complianceRatio(compliance),
+    resultCounts: tally.resultCounts,
+    lateResults: tally.lateResults,
+    verdict: verdict(occurrences, input.tolerableDeviationRate),
+    meetsMinimumPeriod: inScopeMs >= MINIMUM_PERIOD_MS,
+    inScopeSeconds: inScopeMs / 1000,
+    complianceSeconds: {
+      compliant: compliance.compliant / 1000,
+      considered: compliance.considered / 1000,
+    },
+  };
+}
