@@ -1,5 +1,6 @@
 import {
   evaluatePair,
+  evaluatePairSummary,
   type Frequency,
   type Outcome,
   type PairEffectiveness,
@@ -9,7 +10,6 @@ import {
 import { DataSource } from 'typeorm';
 import type { PairScope } from '../catalog/catalog.records';
 import { CatalogRepository } from '../catalog/catalog.repository';
-import { pairEffectivenessOnly } from './pair-effectiveness-only';
 import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
 
 /** One evaluated (service, control) pair: what the API, the evaluator and the exports show. */
@@ -128,20 +128,83 @@ const EVIDENCE_WINDOW_RESULTS = `
 
 const PAIR_RESULTS_SQL = { lean: pairResultsSql(false), evidence: pairResultsSql(true) };
 
-/** Unpacks the lean list: `p1764403200123.456,F1764489600000,…` (upper case = late). */
-function unpackLean(items: string | null): ResultPoint[] {
-  if (!items) return [];
-  return items.split(',').map((item) => {
-    const code = item[0];
-    const lower = code.toLowerCase();
-    return {
+/**
+ * `1764403200123` or `1764403200123.456000` as a number, exactly as `Number()` reads it:
+ * digits are accumulated only while exact (at most 15 of them, no non-zero fraction).
+ */
+function parseTime(text: string, from: number, to: number): number {
+  let value = 0;
+  let k = from;
+  for (; k < to; k++) {
+    const digit = text.charCodeAt(k) - 48;
+    if (digit < 0 || digit > 9) break;
+    value = value * 10 + digit;
+  }
+  if (k === from || k - from > 15) return Number(text.slice(from, to));
+  if (k === to) return value;
+  if (text.charCodeAt(k) !== 46) return Number(text.slice(from, to));
+  for (let f = k + 1; f < to; f++) {
+    if (text.charCodeAt(f) !== 48) return Number(text.slice(from, to));
+  }
+  return value;
+}
+
+/** Outcome and lateness of a one-letter code (upper case = late); undefined when unknown. */
+function decode(code: number): { outcome: Outcome; late: boolean } | undefined {
+  switch (code) {
+    case 112: // p
+      return PASS;
+    case 102: // f
+      return FAIL;
+    case 101: // e
+      return ERROR;
+    case 110: // n
+      return NOT_APPLICABLE;
+    case 80: // P
+      return LATE_PASS;
+    case 70: // F
+      return LATE_FAIL;
+    case 69: // E
+      return LATE_ERROR;
+    case 78: // N
+      return LATE_NOT_APPLICABLE;
+    default:
+      return undefined;
+  }
+}
+
+const PASS = { outcome: 'pass' as Outcome, late: false };
+const FAIL = { outcome: 'fail' as Outcome, late: false };
+const ERROR = { outcome: 'error' as Outcome, late: false };
+const NOT_APPLICABLE = { outcome: 'not_applicable' as Outcome, late: false };
+const LATE_PASS = { outcome: 'pass' as Outcome, late: true };
+const LATE_FAIL = { outcome: 'fail' as Outcome, late: true };
+const LATE_ERROR = { outcome: 'error' as Outcome, late: true };
+const LATE_NOT_APPLICABLE = { outcome: 'not_applicable' as Outcome, late: true };
+
+/**
+ * Unpacks the lean list `p1764403200123.456,F1764489600000,…` (upper case = late) onto `out`,
+ * scanning the string once with indexOf (no split, no per-item substring but the number).
+ */
+function unpackLean(items: string | null, out: ResultPoint[]): ResultPoint[] {
+  if (!items) return out;
+  const n = items.length;
+  let pos = 0;
+  while (pos < n) {
+    let comma = items.indexOf(',', pos);
+    if (comma < 0) comma = n;
+    const code = decode(items.charCodeAt(pos));
+    if (code === undefined) throw new Error(`unknown result code in ${items.slice(pos, comma)}`);
+    out.push({
       id: '',
-      time: Number(item.slice(1)),
-      outcome: OUTCOME_CODES[lower],
-      late: code !== lower,
+      time: parseTime(items, pos + 1, comma),
+      outcome: code.outcome,
+      late: code.late,
       evidenceUri: null,
-    };
-  });
+    });
+    pos = comma + 1;
+  }
+  return out;
 }
 
 function unpack(
@@ -282,11 +345,12 @@ export class EffectivenessQuery {
       withEvidence ? PAIR_RESULTS_SQL.evidence : PAIR_RESULTS_SQL.lean,
       [chunk.map((p) => p.serviceId), chunk.map((p) => p.controlId), window.from, window.to],
     );
-    return rows.map((row) =>
-      unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris).concat(
-        withEvidence ? unpack(row.codes, row.times, row.ids, row.uris) : unpackLean(row.codes),
-      ),
-    );
+    return rows.map((row) => {
+      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
+      return withEvidence
+        ? context.concat(unpack(row.codes, row.times, row.ids, row.uris))
+        : unpackLean(row.codes, context);
+    });
   }
 }
 
@@ -318,7 +382,7 @@ function evaluateOne(
   };
   const { effectiveness, slots } = withSlots
     ? evaluatePair(input)
-    : { effectiveness: pairEffectivenessOnly(input), slots: undefined };
+    : { effectiveness: evaluatePairSummary(input), slots: undefined };
   const evaluation: PairEvaluation = {
     serviceId: pair.serviceId,
     controlId: pair.controlId,
