@@ -53,7 +53,11 @@ export async function provisionTopics(
 
 /** The policy from the shared Kafka variables (VIGIL_TOPIC_AUTO_CREATE, _PARTITIONS, _REPLICATION). */
 export function topicPolicy(
-  config: { VIGIL_TOPIC_AUTO_CREATE: boolean; VIGIL_TOPIC_PARTITIONS: number; VIGIL_TOPIC_REPLICATION: number },
+  config: {
+    VIGIL_TOPIC_AUTO_CREATE: boolean;
+    VIGIL_TOPIC_PARTITIONS: number;
+    VIGIL_TOPIC_REPLICATION: number;
+  },
   topics: string[],
 ): TopicPolicy {
   return {
