@@ -614,6 +614,82 @@ describe(ExportsController.name, () => {
       }
       expect(state).toEqual({ status: 'aborted', copies: 0 });
     });
+
+    it('ends the snapshot transaction and logs the export as aborted when a zip download stops', async () => {
+      const controller = new AbortController();
+      const response = await fetch(
+        `${base}/api/v1/exports/period?from=2025-06-01T00:00:00Z&to=2025-07-01T00:00:00Z&format=zip`,
+        {
+          headers: auditor,
+          signal: controller.signal,
+        },
+      );
+      const exportId = response.headers.get('x-vigil-export-id');
+      const reader = response.body!.getReader();
+      await reader.read();
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+      const deadline = Date.now() + 10_000;
+      let state = { status: 'started', open: 1 };
+      while (Date.now() < deadline) {
+        state = await withClient(db.url, async (client) => {
+          const log = await client.query<{ status: string }>(
+            `SELECT status FROM export_log WHERE id = $1`,
+            [exportId],
+          );
+          const open = await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM pg_stat_activity
+              WHERE datname = current_database() AND pid <> pg_backend_pid()
+                AND (state LIKE 'idle in transaction%' OR query LIKE 'COPY (SELECT%' AND state = 'active')`,
+          );
+          return { status: log.rows[0].status, open: Number(open.rows[0].n) };
+        });
+        if (state.status !== 'started' && state.open === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(state).toEqual({ status: 'aborted', open: 0 });
+    });
+
+    it('reads the whole bundle in one snapshot when a result of the period arrives mid-export', async () => {
+      const response = await fetch(
+        `${base}/api/v1/exports/period?from=2025-06-01T00:00:00Z&to=2026-04-01T00:00:00Z&format=zip`,
+        {
+          headers: auditor,
+        },
+      );
+      const reader = response.body!.getReader();
+      const chunks: Buffer[] = [];
+      const first = await reader.read();
+      chunks.push(Buffer.from(first.value));
+      // The download stalls inside results.csv (300,000 bulk rows); a late result lands now.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await withClient(db.url, (client) =>
+        client.query(
+          `INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256)
+           VALUES (nextval('results_seq'), '//late', 'late-1', 'billing-api', 'mfa-enforced', 'fail',
+                   '2026-03-04T15:00:00Z', now(), true, '{"uri": "s3://late/inserted.json"}', 'x')`,
+        ),
+      );
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(Buffer.from(value));
+        }
+        const zip = Buffer.concat(chunks);
+        const path = join(work, 'mid-export.zip');
+        writeFileSync(path, zip);
+        await expect(verifyBundle(path)).resolves.toMatchObject({ ok: true, problems: [] });
+        const entries = await readZipEntries(zip);
+        for (const name of ['results.csv', 'occurrences.csv', 'assessment-results.oscal.json']) {
+          expect(entries.get(name)!.toString('utf8')).not.toContain('s3://late/inserted.json');
+        }
+      } finally {
+        await withClient(db.url, (client) =>
+          client.query(`DELETE FROM results WHERE source = '//late'`),
+        );
+      }
+    });
   });
 
   describe('GET /api/v1/exports', () => {

@@ -5,6 +5,8 @@ import type { ExportRequest } from './export-request';
 export interface ExportContext {
   request: ExportRequest;
   vigilVersion: string;
+  /** The database snapshot every read of this export joins (undefined: single-query exports). */
+  snapshotId(): Promise<string | undefined>;
   /**
    * Every pair of the scope without slots, ordered by (service, control), evaluated once per
    * export and reused by every file (one row per pair: small whatever the period's size).

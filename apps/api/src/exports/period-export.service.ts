@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
 import yazl from 'yazl';
 import {
   BUNDLE_FILES,
@@ -16,11 +17,18 @@ import {
   EffectivenessQuery,
   type EffectivenessQueryInput,
   ExportResultsRepository,
+  ExportSnapshot,
   type PairEvaluation,
 } from '@vigil/persistence';
 import type { ExportContext } from './export-context';
 import { exportParameters, type ExportRequest } from './export-request';
-import { type ExportSink, type FileProducer, type ProducedFile, produce } from './export-sink';
+import {
+  ExportAbortedError,
+  type ExportSink,
+  type FileProducer,
+  type ProducedFile,
+  produce,
+} from './export-sink';
 import { writeOscal } from './oscal/oscal-writer';
 import { writePdfReport } from './pdf/pdf-report';
 import { occurrenceJson, occurrenceValues, summaryJson, summaryValues } from './tables/export-rows';
@@ -93,10 +101,20 @@ export class PeriodExportService {
     @Inject(EffectivenessQuery) private readonly effectiveness: EffectivenessQuery,
     @Inject(ExportResultsRepository) private readonly results: ExportResultsRepository,
     @Inject(CatalogRepository) private readonly catalog: CatalogRepository,
+    @Inject(DataSource) private readonly dataSource: DataSource,
   ) {}
 
   start(request: ExportRequest): RunningExport {
-    const ctx = this.context(request);
+    // Every format that reads the period more than once reads it in one snapshot (a CSV table
+    // is one query: it needs none).
+    const snapshot = request.format === 'csv' ? undefined : new ExportSnapshot(this.dataSource);
+    const ctx = this.context(request, snapshot);
+    const running = this.run(ctx);
+    return { stream: running.stream, done: running.done.finally(() => snapshot?.close()) };
+  }
+
+  private run(ctx: ExportContext): RunningExport {
+    const { request } = ctx;
     switch (request.format) {
       case 'csv':
         return this.single(this.tableCsv(ctx, request.table), request.table);
@@ -123,17 +141,21 @@ export class PeriodExportService {
     };
   }
 
-  private context(request: ExportRequest): ExportContext {
+  private context(request: ExportRequest, snapshot: ExportSnapshot | undefined): ExportContext {
     const window = { from: request.from, to: request.to, now: request.now };
+    const effectiveness = snapshot
+      ? new EffectivenessQuery(snapshot.dataSource())
+      : this.effectiveness;
+    const catalog = snapshot ? new CatalogRepository(snapshot.dataSource()) : this.catalog;
     let batches: Promise<PairBatch[]> | undefined;
-    const scopes = () => (batches ??= this.pairBatches(request));
+    const scopes = () => (batches ??= this.pairBatches(catalog, request));
     let summary: Promise<PairEvaluation[]> | undefined;
     const evaluateSummary = () =>
       (summary ??= scopes().then(async (list) => {
         const pairs: PairEvaluation[] = [];
         for (const batch of list) {
           pairs.push(
-            ...(await this.effectiveness.evaluatePairs({ ...window, ...batch, withSlots: false })),
+            ...(await effectiveness.evaluatePairs({ ...window, ...batch, withSlots: false })),
           );
         }
         return pairs;
@@ -141,17 +163,18 @@ export class PeriodExportService {
     return {
       request,
       vigilVersion: vigilVersion(),
+      snapshotId: async () => (snapshot ? snapshot.id() : undefined),
       summary: evaluateSummary,
       forEachPairWithSlots: async (fn) => {
         for (const batch of await scopes()) {
-          await this.effectiveness.forEachPair({ ...window, ...batch, withSlots: true }, fn);
+          await effectiveness.forEachPair({ ...window, ...batch, withSlots: true }, fn);
         }
       },
       forEachDeviatingPairWithSlots: async (fn) => {
         const pairs = await evaluateSummary();
         const deviating = pairs.filter((p) => p.effectiveness.deviations > 0);
         for (const batch of batchPairs(deviating, pairs)) {
-          await this.effectiveness.forEachPair(
+          await effectiveness.forEachPair(
             { ...window, ...batch, withSlots: true },
             async (pair) => {
               if (pair.effectiveness.deviations > 0) await fn(pair);
@@ -167,9 +190,12 @@ export class PeriodExportService {
    * (service, control) order: one batch's results and slots are in memory at a time, so memory
    * is bounded by the batch, not by the period.
    */
-  private async pairBatches(request: ExportRequest): Promise<PairBatch[]> {
+  private async pairBatches(
+    catalog: CatalogRepository,
+    request: ExportRequest,
+  ): Promise<PairBatch[]> {
     const pairs = (
-      await this.catalog.findPairScopes({
+      await catalog.findPairScopes({
         from: request.from,
         to: request.to,
         ...(request.serviceIds === null ? {} : { serviceIds: request.serviceIds }),
@@ -205,7 +231,7 @@ export class PeriodExportService {
       case 'results':
         return async (sink) => {
           const { stream, rows } = await this.results.streamResultsCsv(
-            this.resultsPeriod(ctx.request),
+            await this.resultsPeriod(ctx),
           );
           await pump(stream, sink);
           return { rows: rows() };
@@ -231,7 +257,7 @@ export class PeriodExportService {
       }
     });
     await sink.write('],\n"results":[');
-    const { stream, rows } = await this.results.streamResultsJson(this.resultsPeriod(ctx.request));
+    const { stream, rows } = await this.results.streamResultsJson(await this.resultsPeriod(ctx));
     let first = true;
     try {
       for await (const row of stream as AsyncIterable<string>) {
@@ -254,6 +280,7 @@ export class PeriodExportService {
   private bundle(ctx: ExportContext): RunningExport {
     const zip = new yazl.ZipFile();
     const produced = new Map<string, ProducedFile>();
+    let current: Readable | undefined;
     const entry = (name: string, producer: FileProducer) =>
       new Promise<ProducedFile>((resolve, reject) => {
         zip.addReadStreamLazy(
@@ -261,6 +288,7 @@ export class PeriodExportService {
           { mtime: ZIP_ENTRY_TIME, forceDosTimestamp: true, compress: true },
           (callback) => {
             const { stream, done } = produce(producer);
+            current = stream;
             done.then((file) => {
               produced.set(name, file);
               resolve(file);
@@ -283,11 +311,24 @@ export class PeriodExportService {
     }).then((file) => (manifestFile = file));
     zip.end();
     const output = zip.outputStream as unknown as Readable;
-    const done = Promise.all([...files, manifestDone]).then(async () => {
-      if (!output.readableEnded)
+    // The client went away: stop the entry being written (and so its database reads), and
+    // fail the export even when it happens between entries (the next one would never start).
+    const aborted = new Promise<never>((_resolve, reject) => {
+      output.on('close', () => {
+        if (output.readableEnded) return;
+        current?.destroy(new ExportAbortedError());
+        reject(new ExportAbortedError());
+      });
+    });
+    aborted.catch(() => undefined);
+    const done = Promise.race([Promise.all([...files, manifestDone]), aborted]).then(async () => {
+      if (!output.readableEnded && !output.destroyed) {
         await new Promise((resolve, reject) =>
           output.once('end', resolve).once('error', reject).once('close', resolve),
         );
+      }
+      // Every entry was written but the client left before the end of the zip.
+      if (!output.readableEnded) throw new ExportAbortedError();
       const file = manifestFile as ProducedFile;
       return {
         sha256: file.sha256,
@@ -320,8 +361,14 @@ export class PeriodExportService {
     };
   }
 
-  private resultsPeriod(request: ExportRequest) {
-    return { from: request.from, to: request.to, serviceIds: request.serviceIds };
+  private async resultsPeriod(ctx: ExportContext) {
+    const { request } = ctx;
+    return {
+      from: request.from,
+      to: request.to,
+      serviceIds: request.serviceIds,
+      snapshotId: await ctx.snapshotId(),
+    };
   }
 }
 

@@ -10,6 +10,8 @@ export interface ResultsPeriod {
   to: Date;
   /** `null` for every service. */
   serviceIds: string[] | null;
+  /** Read in this exported snapshot (`ExportSnapshot`), so the rows agree with the rest of the export. */
+  snapshotId?: string;
 }
 
 /** A stream of export rows and the number of data rows it has delivered so far. */
@@ -81,7 +83,7 @@ export class ExportResultsRepository {
 
   /** RFC 4180 CSV with a header row (RESULT_COLUMNS) and CRLF line ends. */
   async streamResultsCsv(period: ResultsPeriod): Promise<ResultRowStream> {
-    const client = await this.connectForStreaming();
+    const client = await this.connectForStreaming(period.snapshotId);
     const where = periodCondition(client, period);
     const copy = client.query(
       copyTo(
@@ -89,14 +91,14 @@ export class ExportResultsRepository {
       ),
     );
     const crlf = new CrlfRecords();
-    attachClient(client, copy, crlf);
+    attachClient(client, copy, crlf, period.snapshotId !== undefined);
     copy.pipe(crlf);
     return { stream: crlf, rows: () => Math.max(0, crlf.records - 1) };
   }
 
   /** One JSON object text per row (no separators), in export order. */
   async streamResultsJson(period: ResultsPeriod): Promise<ResultRowStream> {
-    const client = await this.connectForStreaming();
+    const client = await this.connectForStreaming(period.snapshotId);
     const where = periodCondition(client, period);
     const query = client.query(
       new QueryStream(`SELECT ${JSON_SELECT} FROM results WHERE ${where} ${ORDER}`, [], {
@@ -113,7 +115,7 @@ export class ExportResultsRepository {
         callback(null, row[0]);
       },
     });
-    attachClient(client, query, texts);
+    attachClient(client, query, texts, period.snapshotId !== undefined);
     query.pipe(texts);
     return { stream: texts, rows: () => rows };
   }
@@ -137,9 +139,13 @@ export class ExportResultsRepository {
    * JIT compilation would only delay the first row; UTC and ISO output make `rfc3339` exact.
    * `attachClient` resets them before the connection goes back to the pool.
    */
-  private async connectForStreaming(): Promise<PoolClient> {
+  private async connectForStreaming(snapshotId: string | undefined): Promise<PoolClient> {
     const client = await this.pool().connect();
     try {
+      if (snapshotId !== undefined) {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query(`SET TRANSACTION SNAPSHOT ${client.escapeLiteral(snapshotId)}`);
+      }
       await client.query(
         `SET enable_sort = off; SET jit = off; SET TimeZone = 'UTC'; SET DateStyle = 'ISO'`,
       );
@@ -172,7 +178,12 @@ function periodCondition(client: PoolClient, period: ResultsPeriod): string {
  * stream fails or is destroyed early: a connection abandoned mid-COPY or mid-cursor cannot be
  * reused, and closing it makes PostgreSQL stop the query.
  */
-function attachClient(client: PoolClient, source: Readable, output: Readable): void {
+function attachClient(
+  client: PoolClient,
+  source: Readable,
+  output: Readable,
+  inTransaction: boolean,
+): void {
   let released = false;
   const release = (error?: Error) => {
     if (released) return;
@@ -183,7 +194,9 @@ function attachClient(client: PoolClient, source: Readable, output: Readable): v
     if (released) return;
     released = true;
     client
-      .query('RESET enable_sort; RESET jit; RESET TimeZone; RESET DateStyle')
+      .query(
+        `${inTransaction ? 'COMMIT; ' : ''}RESET enable_sort; RESET jit; RESET TimeZone; RESET DateStyle`,
+      )
       .then(() => client.release())
       .catch((error: Error) => client.release(error));
   });

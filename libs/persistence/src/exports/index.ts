@@ -1,3 +1,4 @@
 export * from './export-log.repository';
 export * from './export-results.repository';
 export * from './sample-evidence.repository';
+export * from './export-snapshot';
