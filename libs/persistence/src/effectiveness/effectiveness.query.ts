@@ -41,7 +41,10 @@ export interface EffectivenessQueryInput {
 }
 
 /** Pairs evaluated per SQL round trip: bounds memory when streaming a fleet. */
-const CHUNK_PAIRS = 50;
+const CHUNK_PAIRS = 25;
+
+/** Chunk queries running while the caller evaluates a chunk (each on its own pooled connection). */
+const CHUNKS_IN_FLIGHT = 2;
 
 const OUTCOME_CODES: Record<string, Outcome> = {
   p: 'pass',
@@ -309,8 +312,9 @@ export class EffectivenessQuery {
   }
 
   /**
-   * The pairs in chunks with their results, the next chunk's query running while the caller
-   * evaluates this one: PostgreSQL and the engine work in parallel, memory stays two chunks.
+   * The pairs in chunks with their results, the next chunks' queries running while the caller
+   * evaluates this one: with {@link CHUNKS_IN_FLIGHT} queries on as many pooled connections,
+   * PostgreSQL uses both cores while the engine works; memory stays a few chunks.
    */
   private async *chunks(
     pairs: PairScope[],
@@ -327,11 +331,21 @@ export class EffectivenessQuery {
       promise.catch(() => undefined);
       return promise;
     };
-    let next = pairs.length > 0 ? fetch(0) : null;
-    for (let i = 0; next !== null; i += CHUNK_PAIRS) {
-      const current = next;
-      next = i + CHUNK_PAIRS < pairs.length ? fetch(i + CHUNK_PAIRS) : null;
-      yield await current;
+    const inFlight: Array<Promise<{ chunk: PairScope[]; results: ResultPoint[][] }>> = [];
+    let next = 0;
+    while (next < pairs.length && inFlight.length < CHUNKS_IN_FLIGHT) {
+      inFlight.push(fetch(next));
+      next += CHUNK_PAIRS;
+    }
+    for (;;) {
+      const current = inFlight.shift();
+      if (current === undefined) return;
+      const fetched = await current;
+      if (next < pairs.length) {
+        inFlight.push(fetch(next));
+        next += CHUNK_PAIRS;
+      }
+      yield fetched;
     }
   }
 
