@@ -47,6 +47,8 @@ export class ExportsService {
     running.stream.pipe(res);
     try {
       const outcome = await running.done;
+      // Completed means delivered: the last byte has left, not only been produced.
+      await delivered(res);
       await this.log.recordFinished(logId, {
         status: 'completed',
         sha256: outcome.sha256,
@@ -76,4 +78,12 @@ export class ExportsService {
       completedAt: row.completedAt === null ? null : row.completedAt.toISOString(),
     }));
   }
+}
+
+function delivered(res: Response): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (res.writableFinished) return resolve();
+    res.once('finish', resolve);
+    res.once('close', () => (res.writableFinished ? resolve() : reject(new ExportAbortedError())));
+  });
 }
