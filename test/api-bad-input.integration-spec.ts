@@ -247,10 +247,18 @@ describe('the API under bad input', () => {
   let kafka: KafkaClient;
   let offsetsBefore: string;
 
-  const resultsOffsets = async () =>
-    JSON.stringify(
-      (await kafka.topicOffsets(topics.results)).map((p) => [p.partition, p.high]).sort(),
-    );
+  /** End offsets of the results topic (retried: a loaded broker can briefly refuse metadata). */
+  const resultsOffsets = async (): Promise<string> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const offsets = await kafka.topicOffsets(topics.results);
+        return JSON.stringify(offsets.map((p) => [p.partition, p.high]).sort());
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  };
   const call = (method: string, url: string) => {
     const agent = request(server);
     const verb = method.toLowerCase() as 'get' | 'put' | 'post' | 'delete';
