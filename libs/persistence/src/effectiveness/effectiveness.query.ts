@@ -10,6 +10,7 @@ import {
 import { DataSource } from 'typeorm';
 import type { PairScope } from '../catalog/catalog.records';
 import { CatalogRepository } from '../catalog/catalog.repository';
+import { parseEpochSeconds } from './epoch-seconds';
 import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
 
 /** One evaluated (service, control) pair: what the API, the evaluator and the exports show. */
@@ -73,7 +74,7 @@ const UNIT_SEPARATOR = '\u001f';
  * context SPEC §5.7 and §5.8 need), each pair's list packed into compact strings (one
  * character per outcome, upper case when late) so a year of a service is one small result set.
  */
-function pairResultsSql(withEvidence: boolean): string {
+function pairResultsSql(windowResults: string): string {
   return `
   WITH p AS (
     SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
@@ -97,7 +98,7 @@ function pairResultsSql(withEvidence: boolean): string {
     c.codes AS ctx_codes, c.times AS ctx_times, c.ids AS ctx_ids, c.uris AS ctx_uris
   FROM p
   LEFT JOIN LATERAL (
-${withEvidence ? EVIDENCE_WINDOW_RESULTS : LEAN_WINDOW_RESULTS}
+${windowResults}
   ) w ON true
   LEFT JOIN LATERAL (
     SELECT
@@ -111,14 +112,18 @@ ${withEvidence ? EVIDENCE_WINDOW_RESULTS : LEAN_WINDOW_RESULTS}
 }
 
 // Aggregates are computed even inside a CASE, and each ORDER BY is a sort of its own: the lean
-// variant packs outcome and time into one list, one sort per pair.
-const LEAN_WINDOW_RESULTS = `
+// variant packs outcome and time into one list, one sort per pair. Its time is `date_part`'s
+// float8 epoch seconds, much cheaper to print than extract's numeric; see `parseEpochSeconds` for
+// why it still gives the exact instant.
+function leanWindowResults(epochSeconds: string): string {
+  return `
     SELECT
       string_agg((CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END)
-        || (extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS codes,
+        || ${epochSeconds}, ',' ORDER BY r.time, r.seq) AS codes,
       NULL::text AS times, NULL::text AS ids, NULL::text AS uris
     FROM results r
     WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
+}
 
 const EVIDENCE_WINDOW_RESULTS = `
     SELECT
@@ -129,28 +134,13 @@ const EVIDENCE_WINDOW_RESULTS = `
     FROM results r
     WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
 
-const PAIR_RESULTS_SQL = { lean: pairResultsSql(false), evidence: pairResultsSql(true) };
-
-/**
- * `1764403200123` or `1764403200123.456000` as a number, exactly as `Number()` reads it:
- * digits are accumulated only while exact (at most 15 of them, no non-zero fraction).
- */
-function parseTime(text: string, from: number, to: number): number {
-  let value = 0;
-  let k = from;
-  for (; k < to; k++) {
-    const digit = text.charCodeAt(k) - 48;
-    if (digit < 0 || digit > 9) break;
-    value = value * 10 + digit;
-  }
-  if (k === from || k - from > 15) return Number(text.slice(from, to));
-  if (k === to) return value;
-  if (text.charCodeAt(k) !== 46) return Number(text.slice(from, to));
-  for (let f = k + 1; f < to; f++) {
-    if (text.charCodeAt(f) !== 48) return Number(text.slice(from, to));
-  }
-  return value;
-}
+const PAIR_RESULTS_SQL = {
+  /** float8 seconds: exact only when the server prints floats shortest-exact (see below). */
+  lean: pairResultsSql(leanWindowResults(`date_part('epoch', r.time)::text`)),
+  /** numeric seconds with six decimals: exact whatever the settings, slower to print. */
+  leanNumeric: pairResultsSql(leanWindowResults(`extract(epoch FROM r.time)::text`)),
+  evidence: pairResultsSql(EVIDENCE_WINDOW_RESULTS),
+};
 
 /** Outcome and lateness of a one-letter code (upper case = late); undefined when unknown. */
 function decode(code: number): { outcome: Outcome; late: boolean } | undefined {
@@ -186,7 +176,7 @@ const LATE_ERROR = { outcome: 'error' as Outcome, late: true };
 const LATE_NOT_APPLICABLE = { outcome: 'not_applicable' as Outcome, late: true };
 
 /**
- * Unpacks the lean list `p1764403200123.456,F1764489600000,…` (upper case = late) onto `out`,
+ * Unpacks the lean list `p1764403200.123456,F1764489600,…` (upper case = late) onto `out`,
  * scanning the string once with indexOf (no split, no per-item substring but the number).
  */
 function unpackLean(items: string | null, out: ResultPoint[]): ResultPoint[] {
@@ -200,7 +190,7 @@ function unpackLean(items: string | null, out: ResultPoint[]): ResultPoint[] {
     if (code === undefined) throw new Error(`unknown result code in ${items.slice(pos, comma)}`);
     out.push({
       id: '',
-      time: parseTime(items, pos + 1, comma),
+      time: parseEpochSeconds(items, pos + 1, comma),
       outcome: code.outcome,
       late: code.late,
       evidenceUri: null,
@@ -349,6 +339,29 @@ export class EffectivenessQuery {
     }
   }
 
+  private shortestFloats: Promise<boolean> | null = null;
+
+  /**
+   * Whether PostgreSQL prints float8 as the shortest exact decimal (`extra_float_digits` ≥ 1,
+   * the default since PostgreSQL 12); with 0 or less it rounds to 15 digits and loses the
+   * microseconds of `date_part('epoch', …)`, so the numeric variant is read instead. Asked
+   * once per instance (a server, database or role setting applies to every connection).
+   */
+  private printsShortestFloats(): Promise<boolean> {
+    this.shortestFloats ??= this.dataSource
+      .query<Array<{ digits: number }>>(
+        `SELECT current_setting('extra_float_digits')::int AS digits`,
+      )
+      .then(
+        (rows) => (rows[0]?.digits ?? 0) >= 1,
+        (error: unknown) => {
+          this.shortestFloats = null; // ask again next time
+          throw error;
+        },
+      );
+    return this.shortestFloats;
+  }
+
   /** Per pair of the chunk, in order: the context results, then those in the window. */
   private async fetchResults(
     chunk: PairScope[],
@@ -356,7 +369,11 @@ export class EffectivenessQuery {
     withEvidence: boolean,
   ): Promise<ResultPoint[][]> {
     const rows = await this.dataSource.query<PairResultsRow[]>(
-      withEvidence ? PAIR_RESULTS_SQL.evidence : PAIR_RESULTS_SQL.lean,
+      withEvidence
+        ? PAIR_RESULTS_SQL.evidence
+        : (await this.printsShortestFloats())
+          ? PAIR_RESULTS_SQL.lean
+          : PAIR_RESULTS_SQL.leanNumeric,
       [chunk.map((p) => p.serviceId), chunk.map((p) => p.controlId), window.from, window.to],
     );
     return rows.map((row) => {
