@@ -43,5 +43,5 @@ describe('ingest when the Kafka broker is killed', () => {
     await world.assertExact('broker kill -9 and restart', [ingest]);
     expect(ingest.alive).toBe(true);
     await expect(ingest.terminate()).resolves.toEqual({ code: 0, signal: null });
-  });
+  }, 300_000);
 });

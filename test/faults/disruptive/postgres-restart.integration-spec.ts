@@ -29,5 +29,5 @@ describe('ingest when PostgreSQL restarts', () => {
     expect(ingest.alive).toBe(true);
     await world.assertExact('PostgreSQL restart', [ingest]);
     await expect(ingest.terminate()).resolves.toEqual({ code: 0, signal: null });
-  });
+  }, 300_000);
 });
