@@ -11,7 +11,6 @@
  * BENCH_DURATION (seconds per endpoint, default 10), BENCH_CONNECTIONS (default 50),
  * BENCH_PORT (default 3927), DATABASE_URL (any database of the server; default local).
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -21,6 +20,7 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { migrateUp } from '@vigil/persistence';
+import { startApi } from '../support/api-process';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -222,35 +222,6 @@ async function benchDatabase(base: string): Promise<{ url: string; label: string
   };
 }
 
-async function startApi(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '../../apps/api/src/main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      RATE_LIMIT_PER_MINUTE: '0',
-      VIGIL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      VIGIL_TOPIC_RESULTS: 'bench.control-results',
-      VIGIL_TOPIC_DLQ: 'bench.control-results.dlq',
-      VIGIL_TOPIC_STATUS: 'bench.control-status-changes',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${PORT}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    if (Date.now() > deadline) throw new Error('the API did not start in 60 s');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
 interface Figures {
   name: string;
   path: string;
@@ -345,7 +316,12 @@ async function main(): Promise<void> {
   const base = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/vigil';
   const { url, label } = await benchDatabase(base);
   console.log(`data: ${label}`);
-  const api = await startApi(url);
+  const api = await startApi({
+    databaseUrl: url,
+    port: PORT,
+    adminKey: ADMIN_KEY,
+    env: { RATE_LIMIT_PER_MINUTE: '0' },
+  });
   const figures: Figures[] = [];
   const service = serviceId(0);
   const pair = `/api/v1/services/${service}/controls/${controlId(2)}`;

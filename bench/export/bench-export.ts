@@ -9,7 +9,7 @@
  * postgres://postgres@127.0.0.1:5432/vigil), KAFKA_BROKERS (default 127.0.0.1:9092),
  * BENCH_EXPORT_ROWS (default 1000000).
  */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ExportResultsRepository, createDataSource, migrateUp } from '@vigil/persistence';
+import { spawnApi } from '../support/api-process';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ADMIN_KEY = `bench-export-admin-${randomBytes(12).toString('hex')}`;
@@ -111,21 +112,16 @@ async function seed(url: string): Promise<void> {
 }
 
 function startApi(url: string, port: number, nodeFlags: string[] = []): ChildProcess {
-  return spawn(process.execPath, [...nodeFlags, join(ROOT, 'dist/apps/api/src/main.js')], {
+  return spawnApi({
+    databaseUrl: url,
+    port,
+    adminKey: ADMIN_KEY,
+    topicPrefix: `bench-export-${port}`,
+    nodeFlags,
     env: {
-      ...process.env,
-      DATABASE_URL: url,
       KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      VIGIL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      VIGIL_TOPIC_RESULTS: `bench-export-${port}.control-results`,
-      VIGIL_TOPIC_DLQ: `bench-export-${port}.control-results.dlq`,
-      VIGIL_TOPIC_STATUS: `bench-export-${port}.control-status-changes`,
       VIGIL_TOPIC_AUTO_CREATE: 'true',
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
   });
 }
 

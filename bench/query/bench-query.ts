@@ -8,7 +8,6 @@
  * database is reused when its scale matches; BENCH_RESEED=1 forces a fresh one. BENCH_SNAPSHOT=0
  * skips the snapshot.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +25,7 @@ import {
   createDataSource,
   migrateUp,
 } from '@vigil/persistence';
+import { startApi } from '../support/api-process';
 import { EvaluatorMetrics } from '../../apps/evaluator/src/jobs/evaluator-metrics';
 import type { JobRunner } from '../../apps/evaluator/src/jobs/job-runner';
 import type { LeaderElection } from '../../apps/evaluator/src/jobs/leader-election.service';
@@ -236,34 +236,6 @@ async function ensureDatabase(baseUrl: string, now: number): Promise<string> {
   return url;
 }
 
-async function startApi(url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [join(__dirname, '../../apps/api/src/main.js')], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      VIGIL_BOOTSTRAP_ADMIN_KEY: ADMIN_KEY,
-      VIGIL_TOPIC_RESULTS: 'bench.control-results',
-      VIGIL_TOPIC_DLQ: 'bench.control-results.dlq',
-      VIGIL_TOPIC_STATUS: 'bench.control-status-changes',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    const ok = await fetch(`http://127.0.0.1:${PORT}/health/live`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return child;
-    if (Date.now() > deadline) throw new Error('the API did not start in 60 s');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 interface Figures {
   name: string;
   requests: number;
@@ -326,7 +298,7 @@ async function main(): Promise<void> {
   console.log(
     `results: ${n}; pairs: ${SERVICES * CONTROLS}; frequencies: ${FREQUENCIES.join(', ')}`,
   );
-  const api = await startApi(url);
+  const api = await startApi({ databaseUrl: url, port: PORT, adminKey: ADMIN_KEY });
   const figures: Figures[] = [];
   try {
     const services = Array.from({ length: Math.min(SERVICES, 10) }, (_, s) => serviceId(s));
