@@ -88,6 +88,10 @@ export type FileProducer = (sink: ExportSink) => Promise<{ rows?: number } | voi
  */
 export function produce(producer: FileProducer): { stream: Readable; done: Promise<ProducedFile> } {
   const stream = new PassThrough({ highWaterMark: 256 * 1024 });
+  // Failures are reported through `done`. The stream may be piped into a zip entry, and yazl
+  // does not listen for its errors: without this listener destroying it (a failed producer, a
+  // client gone mid-download) would be an unhandled 'error' event that ends the API process.
+  stream.on('error', () => undefined);
   const sink = new ExportSink(stream);
   const done = (async () => {
     const result = await producer(sink);
