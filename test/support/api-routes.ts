@@ -7,7 +7,7 @@ import { SeedResult, seedResults, withClient } from './seed-effectiveness';
 /**
  * The expected access table of the API (SPEC §6), one entry per operation of /api/docs-json:
  * admin = catalogue write, keys and the export log (and everything else); dashboard = reads;
- * auditor = reads, exports and samples, optionally limited to services; producer =
+ * auditor = reads (samples too) and exports, optionally limited to services; producer =
  * POST /api/v1/results only. The role matrix and the bad-input tests are driven from it, and
  * the matrix fails when the API serves an operation this table does not list.
  */
@@ -329,11 +329,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
     params: { criterionId: 'criterionId', ...WINDOW_PARAMS },
     example: () => ({ url: `/api/v1/criteria/${SEED.criterion}/effectiveness?${WINDOW}` }),
   },
-  // Auditor testing and exports.
+  // Sampling is a read (dashboards prepare samples too); exports are auditors' and admins'.
   {
     method: 'GET',
     path: '/api/v1/services/{id}/controls/{controlId}/sample',
-    access: ['admin', 'auditor'],
+    access: READERS,
     success: 200,
     scope: 'service',
     unboundedSpan: true,

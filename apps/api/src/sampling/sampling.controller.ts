@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Principal, assertServiceAllowed } from '../auth/principal';
-import { Roles } from '../auth/roles.decorator';
+import { READERS, Roles } from '../auth/roles.decorator';
 import { invalidParameter } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { parseQueryWindow } from '../http/window';
@@ -24,8 +24,8 @@ export class SamplingController {
   constructor(@Inject(SamplingService) private readonly sampling: SamplingService) {}
 
   @Get(':id/controls/:controlId/sample')
-  // Sampling is auditor testing (SPEC §6): auditors and admins, not dashboards.
-  @Roles('auditor', 'admin')
+  // A read (SPEC §6: dashboard = read): GRC teams prepare the auditor's samples too.
+  @Roles(...READERS)
   @ApiOperation({
     summary:
       'A reproducible random sample of expected slots, with their evidence, for auditor testing (SPEC §6)',
