@@ -39,13 +39,15 @@ export VIGIL_BOOTSTRAP_ADMIN_KEY
 
 bash scripts/stop.sh --apps-only >/dev/null 2>&1 || true
 
-start_app() { # name entry port
+# Heap caps keep api and ingest near 200 MB resident (V8 otherwise grows lazily; docs/benchmarks.md).
+start_app() { # name entry port [node flags…]
   local name=$1 entry=$2 port=$3
-  PORT=$port nohup node "$entry" >>"$LOGS/$name.log" 2>&1 &
+  shift 3
+  PORT=$port nohup node "$@" "$entry" >>"$LOGS/$name.log" 2>&1 &
   echo $! >"$RUN/$name.pid"
 }
-start_app ingest dist/apps/ingest/src/main.js "$INGEST_PORT"
-start_app api dist/apps/api/src/main.js "$API_PORT"
+start_app ingest dist/apps/ingest/src/main.js "$INGEST_PORT" --max-old-space-size=160
+start_app api dist/apps/api/src/main.js "$API_PORT" --max-old-space-size=160
 start_app evaluator dist/apps/evaluator/src/main.js "$EVALUATOR_PORT"
 
 wait_ready() { # name port

@@ -204,7 +204,10 @@ async function ingestRun(
   const main = fromTs
     ? join(ROOT, 'apps', 'ingest', 'src', 'main.ts')
     : join(ROOT, 'apps', 'ingest', 'src', 'main.js');
-  const nodeArgs = (process.env.BENCH_INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // The shipped launch flags (package.json start:ingest, k8s, compose) unless told otherwise.
+  const nodeArgs = (process.env.BENCH_INGEST_NODE_ARGS ?? '--max-old-space-size=160')
+    .split(' ')
+    .filter(Boolean);
   const args = fromTs
     ? ['-r', join(ROOT, 'test', 'faults', 'support', 'swc-register.js'), main]
     : [main];

@@ -48,7 +48,12 @@ describe('docker-compose.yml and Dockerfile', () => {
     (app, schema) => {
       const service = compose.services[app];
       const port = schema.PORT.default!;
-      expect(service.command).toEqual(['node', `dist/apps/${app}/src/main.js`]);
+      expect(service.command).toEqual([
+        'node',
+        // api and ingest carry a heap cap (docs/benchmarks.md); the evaluator does not.
+        ...(app === 'evaluator' ? [] : ['--max-old-space-size=160']),
+        `dist/apps/${app}/src/main.js`,
+      ]);
       expect(String(service.environment?.PORT)).toBe(port);
       expect(dockerfile).toMatch(new RegExp(`^EXPOSE .*\\b${port}\\b`, 'm'));
       expect(dockerfile).toContain(`${app}:${port}`);

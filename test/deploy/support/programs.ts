@@ -25,10 +25,11 @@ export const APP_SCHEMAS = {
   evaluator: evaluatorEnvSchema,
 } as const;
 
-/** The program a `node <entry> …` command runs. */
+/** The program a `node [--node-flags…] <entry> …` command runs. */
 export function programOf(command: unknown): { schema: EnvSchema; source: string } {
   const parts = command as string[];
-  const program = Array.isArray(parts) ? PROGRAMS[parts[1]] : undefined;
+  const entry = Array.isArray(parts) ? parts.slice(1).find((p) => !p.startsWith('--')) : undefined;
+  const program = entry === undefined ? undefined : PROGRAMS[entry];
   if (parts[0] !== 'node' || !program)
     throw new Error(`unknown command ${JSON.stringify(command)}`);
   return program;
