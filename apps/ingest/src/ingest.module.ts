@@ -1,7 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import {
   ConfigModule,
   DatabaseReadiness,
@@ -15,7 +14,7 @@ import {
   MetricsModule,
   topicPolicy,
 } from '@vigil/platform';
-import { IngestRepository, PersistenceModule } from '@vigil/persistence';
+import { IngestRepository, PersistenceModule, repositoryProviders } from '@vigil/persistence';
 import { ConsumerReadiness } from './consumer-readiness';
 import { FaultInjector, parseFaultPlan } from './fault-injector';
 import { IngestBatch } from './ingest-batch.service';
@@ -34,11 +33,7 @@ class IngestCoreModule {
       module: IngestCoreModule,
       providers: [
         { provide: INGEST_CONFIG, useValue: config },
-        {
-          provide: IngestRepository,
-          inject: [DataSource],
-          useFactory: (ds: DataSource) => new IngestRepository(ds),
-        },
+        ...repositoryProviders(IngestRepository),
         {
           provide: IngestMetrics,
           inject: [METRICS_REGISTRY],

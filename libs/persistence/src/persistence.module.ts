@@ -5,6 +5,7 @@ import {
   Injectable,
   Module,
   OnApplicationShutdown,
+  Provider,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DatabaseSettings, createDataSource } from './data-source';
@@ -34,4 +35,15 @@ export class PersistenceModule {
       exports: [DataSource],
     };
   }
+}
+
+/** Nest providers for repositories: plain classes built from the DataSource (STYLE.md). */
+export function repositoryProviders(
+  ...repositories: Array<new (dataSource: DataSource) => unknown>
+): Provider[] {
+  return repositories.map((repository) => ({
+    provide: repository,
+    inject: [DataSource],
+    useFactory: (dataSource: DataSource) => new repository(dataSource),
+  }));
 }

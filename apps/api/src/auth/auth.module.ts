@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { ApiKeysRepository } from '@vigil/persistence';
+import { ApiKeysRepository, repositoryProviders } from '@vigil/persistence';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyGuard } from './api-key.guard';
 import { BootstrapAdminKey } from './bootstrap-admin-key';
@@ -12,11 +11,7 @@ import { KeysService } from './keys.service';
 @Module({
   controllers: [KeysController],
   providers: [
-    {
-      provide: ApiKeysRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new ApiKeysRepository(ds),
-    },
+    ...repositoryProviders(ApiKeysRepository),
     ApiKeyAuthenticator,
     KeysService,
     BootstrapAdminKey,

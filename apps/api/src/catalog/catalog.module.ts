@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { CatalogRepository } from '@vigil/persistence';
+import { CatalogRepository, repositoryProviders } from '@vigil/persistence';
 import { CatalogApplyService } from './catalog-apply.service';
 import { CatalogController } from './catalog.controller';
 import { ControlsController } from './controls.controller';
@@ -17,14 +16,7 @@ import { UnmappedController } from './unmapped.controller';
     CriteriaController,
     UnmappedController,
   ],
-  providers: [
-    {
-      provide: CatalogRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new CatalogRepository(ds),
-    },
-    CatalogApplyService,
-  ],
+  providers: [...repositoryProviders(CatalogRepository), CatalogApplyService],
   exports: [CatalogRepository],
 })
 export class CatalogModule {}

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   CatalogRepository,
   EffectivenessQuery,
   EffectivenessSnapshotRepository,
   ResultHistoryRepository,
+  repositoryProviders,
 } from '@vigil/persistence';
 import { EffectivenessController } from './effectiveness.controller';
 import { EffectivenessService } from './effectiveness.service';
@@ -15,26 +15,12 @@ import { TrendService } from './trend.service';
 @Module({
   controllers: [EffectivenessController],
   providers: [
-    {
-      provide: CatalogRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new CatalogRepository(ds),
-    },
-    {
-      provide: EffectivenessQuery,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EffectivenessQuery(ds),
-    },
-    {
-      provide: EffectivenessSnapshotRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EffectivenessSnapshotRepository(ds),
-    },
-    {
-      provide: ResultHistoryRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new ResultHistoryRepository(ds),
-    },
+    ...repositoryProviders(
+      CatalogRepository,
+      EffectivenessQuery,
+      EffectivenessSnapshotRepository,
+      ResultHistoryRepository,
+    ),
     EffectivenessService,
     TrendService,
     ResultHistoryService,

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import {
   CatalogRepository,
   EffectivenessQuery,
   ExportLogRepository,
   ExportResultsRepository,
+  repositoryProviders,
 } from '@vigil/persistence';
 import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
@@ -14,26 +14,12 @@ import { PeriodExportService } from './period-export.service';
 @Module({
   controllers: [ExportsController],
   providers: [
-    {
-      provide: CatalogRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new CatalogRepository(ds),
-    },
-    {
-      provide: EffectivenessQuery,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EffectivenessQuery(ds),
-    },
-    {
-      provide: ExportResultsRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new ExportResultsRepository(ds),
-    },
-    {
-      provide: ExportLogRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new ExportLogRepository(ds),
-    },
+    ...repositoryProviders(
+      CatalogRepository,
+      EffectivenessQuery,
+      ExportResultsRepository,
+      ExportLogRepository,
+    ),
     PeriodExportService,
     ExportsService,
   ],

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { EffectivenessQuery, SampleEvidenceRepository } from '@vigil/persistence';
+import {
+  EffectivenessQuery,
+  SampleEvidenceRepository,
+  repositoryProviders,
+} from '@vigil/persistence';
 import { SamplingController } from './sampling.controller';
 import { SamplingService } from './sampling.service';
 
@@ -8,16 +11,7 @@ import { SamplingService } from './sampling.service';
 @Module({
   controllers: [SamplingController],
   providers: [
-    {
-      provide: EffectivenessQuery,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EffectivenessQuery(ds),
-    },
-    {
-      provide: SampleEvidenceRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new SampleEvidenceRepository(ds),
-    },
+    ...repositoryProviders(EffectivenessQuery, SampleEvidenceRepository),
     SamplingService,
   ],
 })

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
 import {
   EffectivenessQuery,
   EffectivenessSnapshotRepository,
   StatusChangeRepository,
+  repositoryProviders,
 } from '@vigil/persistence';
 import { METRICS_REGISTRY } from '@vigil/platform';
 import { CreatePartitionsJob } from './create-partitions.job';
@@ -22,21 +22,11 @@ import { RefreshSnapshotsJob } from './refresh-snapshots.job';
       inject: [METRICS_REGISTRY],
       useFactory: (r: Registry) => new EvaluatorMetrics(r),
     },
-    {
-      provide: EffectivenessQuery,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EffectivenessQuery(ds),
-    },
-    {
-      provide: EffectivenessSnapshotRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new EffectivenessSnapshotRepository(ds),
-    },
-    {
-      provide: StatusChangeRepository,
-      inject: [DataSource],
-      useFactory: (ds: DataSource) => new StatusChangeRepository(ds),
-    },
+    ...repositoryProviders(
+      EffectivenessQuery,
+      EffectivenessSnapshotRepository,
+      StatusChangeRepository,
+    ),
     LeaderElection,
     JobRunner,
     CreatePartitionsJob,
