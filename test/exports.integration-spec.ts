@@ -18,7 +18,13 @@ import {
   createTestDatabase,
   createTestTopics,
 } from './support/infra';
-import { SeedResult, seedCatalog, seedResults, withClient } from './support/seed-effectiveness';
+import {
+  SeedResult,
+  seedCatalog,
+  seedResults,
+  seededEventId,
+  withClient,
+} from './support/seed-effectiveness';
 
 const BOOTSTRAP = 'bootstrap-admin-key-for-tests-0123456789';
 const FROM = '2026-03-01T00:00:00Z';
@@ -249,7 +255,7 @@ describe(ExportsController.name, () => {
       expect(mfa[2]).toMatchObject({
         slotStart: '2026-03-03T00:00:00.000Z',
         slotEnd: '2026-03-04T00:00:00.000Z',
-        resultIds: seqs[2],
+        resultIds: seededEventId(seqs[2]),
         evidenceUris: 's3://evidence/payments-api/mfa-enforced/2026-03-03.json',
       });
       expect(mfa[4]).toMatchObject({ resultIds: '', evidenceUris: '' });
@@ -301,7 +307,6 @@ describe(ExportsController.name, () => {
       });
       expect(doc.occurrences).toHaveLength(21);
       expect(doc.results).toHaveLength(22);
-      // Result ids are strings everywhere (bigint sequence numbers), as in occurrences.resultIds.
       const failed = doc.results.find((r: { seq: string }) => r.seq === seqs[2]);
       expect(failed).toMatchObject({
         outcome: 'fail',
@@ -309,7 +314,9 @@ describe(ExportsController.name, () => {
         late: false,
       });
       expect(
-        doc.occurrences.find((o: { resultIds: string[] }) => o.resultIds.includes(seqs[2])),
+        doc.occurrences.find((o: { resultIds: string[] }) =>
+          o.resultIds.includes(seededEventId(seqs[2])),
+        ),
       ).toMatchObject({ status: 'failed' });
       expect(doc.rowCounts).toEqual({ summary: 3, occurrences: 21, results: 22 });
       expect(doc.empty).toBe(false);

@@ -118,6 +118,7 @@ describe(SamplingController.name, () => {
       expect(tenth.results).toEqual([
         {
           id: tenth.resultIds[0],
+          source: '//test',
           time: '2026-03-10T06:00:00.000Z',
           outcome: 'fail',
           late: false,

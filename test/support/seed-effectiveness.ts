@@ -70,6 +70,12 @@ export async function seedCatalog(
 }
 
 /** Inserts results (creating their month partitions) and returns their seq numbers in order. */
+/** The CloudEvent id seedResults gives the result with this seq (slots list results by it). */
+export function seededEventId(seq: string): string {
+  return `ev-${seq}`;
+}
+
+/** Inserts the results in order; returns their seqs (their event ids are `seededEventId(seq)`). */
 export async function seedResults(client: Client, results: SeedResult[]): Promise<string[]> {
   const months = new Set(results.map((r) => `${r.time.slice(0, 7)}-01`));
   for (const month of months)
@@ -77,8 +83,9 @@ export async function seedResults(client: Client, results: SeedResult[]): Promis
   const seqs: string[] = [];
   for (const r of results) {
     const { rows } = await client.query<{ seq: string }>(
-      `INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256)
-       VALUES (nextval('results_seq'), '//test', gen_random_uuid()::text, $1, $2, $3, $4, $4::timestamptz + interval '1 minute', $5, $6, 'x')
+      `WITH s AS (SELECT nextval('results_seq') AS seq)
+       INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256)
+       SELECT s.seq, '//test', 'ev-' || s.seq, $1, $2, $3, $4, $4::timestamptz + interval '1 minute', $5, $6, 'x' FROM s
        RETURNING seq::text`,
       [
         r.serviceId,

@@ -3,7 +3,12 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { EffectivenessSnapshotRepository, createDataSource } from '@vigil/persistence';
 import { TestDatabase, appEnv, createTestDatabase } from '../../../../test/support/infra';
-import { seedCatalog, seedResults, withClient } from '../../../../test/support/seed-effectiveness';
+import {
+  seedCatalog,
+  seedResults,
+  seededEventId,
+  withClient,
+} from '../../../../test/support/seed-effectiveness';
 import { createApi } from '../bootstrap';
 import { EffectivenessController } from './effectiveness.controller';
 
@@ -225,7 +230,7 @@ describe(EffectivenessController.name, () => {
         start: '2026-03-01T00:00:00.000Z',
         end: '2026-03-02T00:00:00.000Z',
         status: 'passed',
-        resultIds: [mfaSeqs[1]],
+        resultIds: [seededEventId(mfaSeqs[1])],
         evidenceUris: ['s3://e/1.json'],
       });
       expect(slots[1].evidenceUris).toEqual(['s3://e/2.json']);

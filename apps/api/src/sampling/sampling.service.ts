@@ -90,6 +90,7 @@ export class SamplingService {
             ? [
                 {
                   id: r.id,
+                  source: r.source,
                   time: r.time.toISOString(),
                   outcome: r.outcome,
                   late: r.late,

@@ -45,7 +45,8 @@ export const SUMMARY_COLUMNS = [
 ] as const;
 
 /**
- * One row per expected slot, ordered by service, control, then slot start. `resultIds` and
+ * One row per expected slot, ordered by service, control, then slot start. `resultIds` (the
+ * results' CloudEvent ids) and
  * `evidenceUris` are space-separated lists in time order (evidence URIs distinct).
  */
 export const OCCURRENCE_COLUMNS = [

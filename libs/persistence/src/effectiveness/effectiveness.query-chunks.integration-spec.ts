@@ -72,7 +72,7 @@ describe(`${EffectivenessQuery.name} over many chunks`, () => {
     for (const pair of scopes.sort((a, b) => (a.controlId < b.controlId ? -1 : 1))) {
       const rows = (
         await client.query(
-          `SELECT seq::text AS id, (extract(epoch FROM time) * 1000)::float8 AS time, outcome, late
+          `SELECT event_id AS id, (extract(epoch FROM time) * 1000)::float8 AS time, outcome, late
            FROM results WHERE service_id = $1 AND control_id = $2 ORDER BY time, seq`,
           [pair.serviceId, pair.controlId],
         )

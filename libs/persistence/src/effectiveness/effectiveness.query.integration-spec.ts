@@ -133,7 +133,7 @@ describe(EffectivenessQuery.name, () => {
     for (const pair of scopes) {
       const rows = (
         await client.query(
-          `SELECT seq::text AS id, (extract(epoch FROM time) * 1000)::float8 AS time, outcome, late, evidence->>'uri' AS uri
+          `SELECT event_id AS id, (extract(epoch FROM time) * 1000)::float8 AS time, outcome, late, evidence->>'uri' AS uri
            FROM results WHERE service_id = $1 AND control_id = $2 ORDER BY time, seq`,
           [pair.serviceId, pair.controlId],
         )

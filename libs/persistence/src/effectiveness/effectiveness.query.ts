@@ -83,11 +83,11 @@ function pairResultsSql(windowResults: string): string {
     SELECT p.ord, c.*
     FROM p
     CROSS JOIN LATERAL (
-      (SELECT r.seq, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
+      (SELECT r.seq, r.event_id, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
         WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time < $3
         ORDER BY r.time DESC, r.seq DESC LIMIT 1)
       UNION
-      (SELECT r.seq, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
+      (SELECT r.seq, r.event_id, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
         WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time < $3
           AND r.outcome <> 'not_applicable'
         ORDER BY r.time DESC, r.seq DESC LIMIT 1)
@@ -104,7 +104,7 @@ ${windowResults}
     SELECT
       string_agg(CASE WHEN ctx.late THEN upper(left(ctx.outcome, 1)) ELSE left(ctx.outcome, 1) END, '' ORDER BY ctx.time, ctx.seq) AS codes,
       string_agg((extract(epoch FROM ctx.time) * 1000)::text, ',' ORDER BY ctx.time, ctx.seq) AS times,
-      string_agg(ctx.seq::text, ',' ORDER BY ctx.time, ctx.seq) AS ids,
+      json_agg(ctx.event_id ORDER BY ctx.time, ctx.seq)::text AS ids,
       string_agg(coalesce(ctx.uri, ''), chr(31) ORDER BY ctx.time, ctx.seq) AS uris
     FROM ctx WHERE ctx.ord = p.ord
   ) c ON true
@@ -129,7 +129,7 @@ const EVIDENCE_WINDOW_RESULTS = `
     SELECT
       string_agg(CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END, '' ORDER BY r.time, r.seq) AS codes,
       string_agg((extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS times,
-      string_agg(r.seq::text, ',' ORDER BY r.time, r.seq) AS ids,
+      json_agg(r.event_id ORDER BY r.time, r.seq)::text AS ids,
       string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) AS uris
     FROM results r
     WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
@@ -208,8 +208,9 @@ function unpack(
 ): ResultPoint[] {
   if (!codes || !times) return [];
   const timeList = times.split(',');
-  // Ids and evidence are only read for slots; without them the list stays small.
-  const idList = ids === null ? null : ids.split(',');
+  // Ids and evidence are only read for slots; without them the list stays small. A slot's result
+  // ids are the CloudEvent ids its producers sent (any string, hence JSON, not a separator).
+  const idList = ids === null ? null : (JSON.parse(ids) as string[]);
   const uriList = uris === null ? null : uris.split(UNIT_SEPARATOR);
   const points: ResultPoint[] = new Array<ResultPoint>(codes.length);
   for (let i = 0; i < codes.length; i++) {

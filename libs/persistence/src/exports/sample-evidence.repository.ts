@@ -2,7 +2,9 @@ import { DataSource } from 'typeorm';
 
 /** A result behind a sampled slot, with the evidence an auditor re-performs the test on. */
 export interface SampledResult {
+  /** The CloudEvent id, as in the slots' resultIds. */
   id: string;
+  source: string;
   time: Date;
   outcome: string;
   late: boolean;
@@ -23,6 +25,7 @@ export class SampleEvidenceRepository {
     const rows = await this.dataSource.query<
       Array<{
         id: string;
+        source: string;
         time: Date;
         outcome: string;
         late: boolean;
@@ -30,9 +33,9 @@ export class SampleEvidenceRepository {
         test: Record<string, unknown> | null;
       }>
     >(
-      `SELECT seq::text AS id, time, outcome, late, evidence, test
+      `SELECT event_id AS id, source, time, outcome, late, evidence, test
          FROM results
-        WHERE service_id = $1 AND control_id = $2 AND seq = ANY($3::bigint[])
+        WHERE service_id = $1 AND control_id = $2 AND event_id = ANY($3::text[])
         ORDER BY time, seq`,
       [serviceId, controlId, ids],
     );

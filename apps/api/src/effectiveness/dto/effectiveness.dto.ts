@@ -166,7 +166,8 @@ export class SlotDto {
   @ApiProperty({ enum: SLOT_STATUSES }) status!: SlotStatus;
   @ApiProperty({
     type: [String],
-    description: 'Sequence numbers (seq) of the results in the slot, in time order',
+    description:
+      'CloudEvent ids of the results in the slot, in time order (each result also has a source)',
   })
   resultIds!: string[];
   @ApiProperty({ type: [String], description: 'Distinct evidence URIs of those results' })

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class SampledResultDto {
-  @ApiProperty({ example: '1842' }) id!: string;
+  @ApiProperty({
+    description: 'The CloudEvent id',
+    example: 'c0a8e0f2-6f1e-4a52-9a53-0b1f6f0f3b7e',
+  })
+  id!: string;
+  @ApiProperty({ description: 'The CloudEvent source', example: '//ci.acme.dev/checks/mfa' })
+  source!: string;
   @ApiProperty({ format: 'date-time' }) time!: string;
   @ApiProperty({ enum: ['pass', 'fail', 'error', 'not_applicable'] }) outcome!: string;
   @ApiProperty() late!: boolean;
@@ -21,7 +27,8 @@ export class SampledSlotDto {
   @ApiProperty({ format: 'date-time', description: 'Exclusive' }) end!: string;
   @ApiProperty({ enum: ['passed', 'failed', 'missed'] }) status!: string;
   @ApiProperty({ description: 'The ranking key: hex SHA-256 of "<seed>:<start>"' }) rank!: string;
-  @ApiProperty({ type: [String] }) resultIds!: string[];
+  @ApiProperty({ type: [String], description: 'CloudEvent ids of the results in the slot' })
+  resultIds!: string[];
   @ApiProperty({ type: [String] }) evidenceUris!: string[];
   @ApiProperty({ type: [SampledResultDto] }) results!: SampledResultDto[];
 }
