@@ -6,7 +6,8 @@ import { registerKafkaCommands } from '../apps/cli/src/commands/kafka.command';
 import { TestDatabase, appEnv, createTestDatabase, kafkaBrokers } from './support/infra';
 
 function topicNames() {
-  const prefix = `t-${randomBytes(4).toString('hex')}`;
+  // The naming of test/support/infra.ts, so the suite's teardown deletes these topics too.
+  const prefix = `t-${Math.floor(Date.now() / 1000)}_${randomBytes(4).toString('hex')}`;
   return {
     VIGIL_TOPIC_RESULTS: `${prefix}.control-results`,
     VIGIL_TOPIC_DLQ: `${prefix}.control-results.dlq`,

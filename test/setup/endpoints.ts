@@ -50,3 +50,32 @@ export function runLocalInfra(): void {
     env: process.env,
   });
 }
+
+/** Test topics are named `t-<unix seconds>_<hex>.…` (test/support/infra.ts). */
+const TEST_TOPIC = /^t-(\d+)_[0-9a-f]{8}\./;
+
+/**
+ * Deletes test topics created in [sinceSeconds, untilSeconds), so a long-lived local broker
+ * does not pile up thousands of partitions over many runs (it slows every start and create).
+ */
+export async function deleteTestTopics(
+  kafkaBrokers: string,
+  range: { sinceSeconds: number; untilSeconds: number },
+): Promise<number> {
+  const { KafkaClient } = await import('../../libs/platform/src/kafka/kafka-client');
+  const client = new KafkaClient({
+    brokers: kafkaBrokers.split(','),
+    clientId: 'vigil-test-cleanup',
+  });
+  try {
+    const doomed = (await client.listTopics()).filter((topic) => {
+      const created = Number(TEST_TOPIC.exec(topic)?.[1]);
+      return created >= range.sinceSeconds && created < range.untilSeconds;
+    });
+    for (let i = 0; i < doomed.length; i += 100)
+      await client.deleteTopics(doomed.slice(i, i + 100));
+    return doomed.length;
+  } finally {
+    await client.close();
+  }
+}

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import {
   TestEndpoints,
+  deleteTestTopics,
   dockerEngineAnswers,
   maintenanceUrl,
   runLocalInfra,
@@ -72,6 +73,10 @@ async function dropStaleTestDatabases(adminDatabaseUrl: string): Promise<void> {
 export default async function globalSetup(): Promise<void> {
   const endpoints = await resolveEndpoints();
   await dropStaleTestDatabases(endpoints.adminDatabaseUrl);
+  // Topics of runs that ended more than an hour ago (a parallel run may own newer ones).
+  const now = Math.floor(Date.now() / 1000);
+  await deleteTestTopics(endpoints.kafkaBrokers, { sinceSeconds: 0, untilSeconds: now - 3600 });
+  process.env.VIGIL_TEST_RUN_STARTED = String(now);
   writeEndpoints(endpoints);
   process.env.VIGIL_TEST_ENDPOINTS = JSON.stringify(endpoints);
   process.stdout.write(

@@ -111,9 +111,19 @@ export class KafkaClient {
   }
 
   async missingTopics(topics: string[]): Promise<string[]> {
-    const admin = await this.connectedAdmin();
-    const existing = new Set(await admin.listTopics());
+    const existing = new Set(await this.listTopics());
     return topics.filter((t) => !existing.has(t));
+  }
+
+  async listTopics(): Promise<string[]> {
+    const admin = await this.connectedAdmin();
+    return admin.listTopics();
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    if (topics.length === 0) return;
+    const admin = await this.connectedAdmin();
+    await admin.deleteTopics({ topics, timeout: 30_000 });
   }
 
   /** Readiness: the cluster answers a metadata request within the timeout. */
