@@ -16,10 +16,9 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
-  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import { MAX_LIMIT, parseLimit } from '../http/pagination';
+import { ApiPageQuery, parseLimit } from '../http/pagination';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { ApiKeyPage, CreateApiKeyDto, CreatedApiKeyView } from './dto/api-key.dto';
 import { KeysService } from './keys.service';
@@ -34,12 +33,7 @@ export class KeysController {
 
   @Get()
   @ApiOperation({ summary: 'List API keys (never their secrets)' })
-  @ApiQuery({
-    name: 'limit',
-    required: false,
-    schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
-  })
-  @ApiQuery({ name: 'cursor', required: false, schema: { type: 'string' } })
+  @ApiPageQuery()
   @ApiOkResponse({ type: ApiKeyPage })
   @ApiProblemResponses(400)
   list(@Query('limit') limit: unknown, @Query('cursor') cursor: unknown): Promise<ApiKeyPage> {

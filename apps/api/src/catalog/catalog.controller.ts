@@ -21,7 +21,7 @@ import {
 import { CatalogRepository } from '@vigil/persistence';
 import { principalOf } from '../auth/principal';
 import { READERS, Roles } from '../auth/roles.decorator';
-import { parseLimit, toPage } from '../http/pagination';
+import { parseLimit, toPage, ApiPageQuery } from '../http/pagination';
 import { ProblemException, invalidParameter } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { CatalogApplyService, CatalogInput } from './catalog-apply.service';
@@ -108,13 +108,7 @@ export class CatalogController {
     summary: 'The log of catalogue applies, newest first',
     description: 'When the scope changed, by which key, and what changed: an audit trail.',
   })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    type: String,
-    description: 'nextCursor of the previous page',
-  })
+  @ApiPageQuery()
   @ApiOkResponse({ type: CatalogApplyPageDto })
   @ApiProblemResponses(400)
   async applies(

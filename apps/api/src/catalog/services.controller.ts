@@ -1,17 +1,10 @@
 import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CatalogRepository } from '@vigil/persistence';
 import { assertServiceAllowed, principalOf } from '../auth/principal';
 import { READERS, Roles } from '../auth/roles.decorator';
-import { parseLimit, toPage } from '../http/pagination';
+import { parseLimit, toPage, ApiPageQuery } from '../http/pagination';
 import { cursorKey } from './catalog-cursor';
 import { notFound } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
@@ -31,13 +24,7 @@ export class ServicesController {
   @Get()
   @Roles(...READERS)
   @ApiOperation({ summary: 'Services, by id (retired ones too, with active = false)' })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    type: String,
-    description: 'nextCursor of the previous page',
-  })
+  @ApiPageQuery()
   @ApiOkResponse({ type: ServicePageDto })
   @ApiProblemResponses(400)
   async list(

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CatalogRepository } from '@vigil/persistence';
 import { principalOf } from '../auth/principal';
 import { READERS, Roles } from '../auth/roles.decorator';
-import { parseLimit, toPage } from '../http/pagination';
+import { parseLimit, toPage, ApiPageQuery } from '../http/pagination';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { UnmappedPairPageDto, toUnmappedPairDto } from './dto/unmapped.dto';
 import { cursorKey } from './catalog-cursor';
@@ -23,13 +23,7 @@ export class UnmappedController {
       'Results for an unknown service or control, or for a pair never assigned, are stored, not ' +
       'rejected (SPEC §3); this lists them with their counts and first/last result times.',
   })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    type: String,
-    description: 'nextCursor of the previous page',
-  })
+  @ApiPageQuery()
   @ApiOkResponse({ type: UnmappedPairPageDto })
   @ApiProblemResponses(400)
   async list(

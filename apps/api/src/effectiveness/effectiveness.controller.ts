@@ -13,7 +13,7 @@ import { ROLLING_WINDOW_DAYS } from '@vigil/domain';
 import type { SnapshotScope } from '@vigil/persistence';
 import { Principal, allowedServices, assertServiceAllowed } from '../auth/principal';
 import { READERS, Roles } from '../auth/roles.decorator';
-import { parseLimit } from '../http/pagination';
+import { parseLimit, ApiPageQuery } from '../http/pagination';
 import { ProblemException, invalidParameter } from '../http/problem';
 import { parseQueryWindow } from '../http/window';
 import {
@@ -196,8 +196,7 @@ export class EffectivenessController {
     required: false,
     description: 'Comma-separated outcomes, e.g. fail,error',
   })
-  @ApiQuery({ name: 'limit', required: false, description: '1–1000, default 100' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiPageQuery()
   @ApiOkResponse({ type: StoredResultPageDto })
   @ApiNotFoundResponse({ description: 'Unknown service or control' })
   async results(

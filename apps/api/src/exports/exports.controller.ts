@@ -17,7 +17,7 @@ import {
   type Principal,
 } from '../auth/principal';
 import { Roles } from '../auth/roles.decorator';
-import { parseLimit, toPage, decodeCursor } from '../http/pagination';
+import { parseLimit, toPage, decodeCursor, ApiPageQuery } from '../http/pagination';
 import { invalidParameter, notFound } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
 import { parseInstant } from '../http/window';
@@ -101,13 +101,7 @@ export class ExportsController {
   @ApiOperation({
     summary: 'The export log, newest first: who exported what, when, and the hash of what they got',
   })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000, default 100' })
-  @ApiQuery({
-    name: 'cursor',
-    required: false,
-    type: String,
-    description: 'nextCursor of the previous page',
-  })
+  @ApiPageQuery()
   @ApiOkResponse({ type: ExportLogPageDto })
   @ApiProblemResponses(400, 401, 403)
   async list(

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { invalidParameter } from './problem';
 
 export interface Page<T> {
@@ -43,4 +45,21 @@ export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => unknown[]
   const nextCursor =
     rows.length > limit && items.length > 0 ? encodeCursor(keyOf(items[items.length - 1])) : null;
   return { items, nextCursor };
+}
+
+/** OpenAPI for the `limit` and `cursor` query parameters of every paged list. */
+export function ApiPageQuery(): MethodDecorator {
+  return applyDecorators(
+    ApiQuery({
+      name: 'limit',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
+    }),
+    ApiQuery({
+      name: 'cursor',
+      required: false,
+      schema: { type: 'string' },
+      description: 'nextCursor of the previous page',
+    }),
+  );
 }
