@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { invalidateResultPacks } from '@vigil/persistence';
 
 /** Seeds the catalogue and results through the real tables (issue 5 tests and benchmark). */
 export interface SeedControl {
@@ -81,6 +82,27 @@ export async function seedResults(client: Client, results: SeedResult[]): Promis
   for (const month of months)
     await client.query(`SELECT vigil_ensure_results_partition($1::date)`, [month]);
   const seqs: string[] = [];
+  // As ingest does: the results and the invalidation of the packs they belong in, in one transaction.
+  await client.query('BEGIN');
+  try {
+    await insertResults(client, results, seqs);
+    await invalidateResultPacks(
+      client,
+      results.map((r) => ({
+        serviceId: r.serviceId,
+        controlId: r.controlId,
+        time: new Date(r.time),
+      })),
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  return seqs;
+}
+
+async function insertResults(client: Client, results: SeedResult[], seqs: string[]): Promise<void> {
   for (const r of results) {
     const { rows } = await client.query<{ seq: string }>(
       `WITH s AS (SELECT nextval('results_seq') AS seq)
@@ -98,5 +120,4 @@ export async function seedResults(client: Client, results: SeedResult[]): Promis
     );
     seqs.push(rows[0].seq);
   }
-  return seqs;
 }

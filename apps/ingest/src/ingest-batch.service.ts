@@ -150,6 +150,13 @@ export class IngestBatch {
               })),
             ),
           );
+          await tx.invalidateResultPacks(
+            storedNow.map(({ result }) => ({
+              serviceId: result.serviceId,
+              controlId: result.controlId,
+              time: result.time,
+            })),
+          );
           await tx.saveOffset(group, topic, partition, report.nextOffset);
           for (const r of rejects) report.rejected[r.code] = (report.rejected[r.code] ?? 0) + 1;
           await this.deadLetter(rejects, topic, partition);

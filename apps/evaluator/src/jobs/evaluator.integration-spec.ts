@@ -14,6 +14,7 @@ import { createEvaluator } from '../bootstrap';
 import { CreatePartitionsJob } from './create-partitions.job';
 import { DetectStatusChangesJob } from './detect-status-changes.job';
 import { LeaderElection } from './leader-election.service';
+import { PackResultsJob } from './pack-results.job';
 import { RefreshSnapshotsJob } from './refresh-snapshots.job';
 
 const TODAY = new Date('2026-03-15T10:00:00Z');
@@ -243,6 +244,63 @@ describe('evaluator', () => {
       } finally {
         await kafka.close();
       }
+    });
+  });
+
+  describe(PackResultsJob.name, () => {
+    it('packs every month up to today, and repacks a pack a late result invalidated', async () => {
+      const job = leader().get(PackResultsJob);
+      const packs = () =>
+        withClient(db.url, async (client) => {
+          const { rows } = await client.query<{
+            month: string;
+            control_id: string;
+            packed: number | null;
+            stored: number;
+          }>(
+            `SELECT to_char(m.month, 'YYYY-MM') AS month, m.control_id,
+                    (SELECT octet_length(data) / 9 FROM result_packs p
+                      WHERE p.service_id = m.service_id AND p.control_id = m.control_id AND p.month = m.month) AS packed,
+                    m.stored::int AS stored
+               FROM (SELECT service_id, control_id, date_trunc('month', time AT TIME ZONE 'UTC')::date AS month,
+                            count(*) AS stored
+                       FROM results GROUP BY 1, 2, 3) m
+              ORDER BY 1, 2`,
+          );
+          return rows;
+        });
+      // The run started on election may still be going: run again until one of ours ran.
+      await waitFor(() => job.run(new Date()));
+      const before = await packs();
+      expect(before.length).toBeGreaterThan(1);
+      for (const row of before) expect(row.packed).toBe(row.stored);
+
+      await withClient(db.url, (client) =>
+        seedResults(client, [
+          {
+            serviceId: 'payments-api',
+            controlId: 'mfa-enforced',
+            outcome: 'fail',
+            time: '2026-02-10T06:00:00Z',
+            late: true,
+          },
+        ]),
+      );
+      const invalidated = await packs();
+      expect(
+        invalidated.find((r) => r.month === '2026-02' && r.control_id === 'mfa-enforced'),
+      ).toMatchObject({
+        packed: null,
+      });
+      await waitFor(() => job.run(new Date()));
+      const after = await packs();
+      for (const row of after) expect(row.packed).toBe(row.stored);
+      expect(
+        after.find((r) => r.month === '2026-02' && r.control_id === 'mfa-enforced')?.stored,
+      ).toBe(
+        (before.find((r) => r.month === '2026-02' && r.control_id === 'mfa-enforced')?.stored ??
+          0) + 1,
+      );
     });
   });
 });

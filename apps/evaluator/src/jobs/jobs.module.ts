@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import {
   EffectivenessQuery,
   EffectivenessSnapshotRepository,
+  ResultPackRepository,
   StatusChangeRepository,
   repositoryProviders,
 } from '@vigil/persistence';
@@ -12,6 +13,7 @@ import { DetectStatusChangesJob } from './detect-status-changes.job';
 import { EvaluatorMetrics } from './evaluator-metrics';
 import { JobRunner } from './job-runner';
 import { LeaderElection } from './leader-election.service';
+import { PackResultsJob } from './pack-results.job';
 import { RefreshSnapshotsJob } from './refresh-snapshots.job';
 
 /** The evaluator's scheduled jobs; each runs only on the elected leader (SPEC §2). */
@@ -25,6 +27,7 @@ import { RefreshSnapshotsJob } from './refresh-snapshots.job';
     ...repositoryProviders(
       EffectivenessQuery,
       EffectivenessSnapshotRepository,
+      ResultPackRepository,
       StatusChangeRepository,
     ),
     LeaderElection,
@@ -32,6 +35,7 @@ import { RefreshSnapshotsJob } from './refresh-snapshots.job';
     CreatePartitionsJob,
     RefreshSnapshotsJob,
     DetectStatusChangesJob,
+    PackResultsJob,
   ],
 })
 export class JobsModule {}

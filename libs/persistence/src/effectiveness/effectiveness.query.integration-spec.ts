@@ -13,6 +13,7 @@ import { TestDatabase, createTestDatabase } from '../../../../test/support/infra
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { createDataSource } from '../data-source';
 import { EffectivenessQuery } from './effectiveness.query';
+import { ResultPackRepository, invalidateResultPacks, unpackResults } from './result-packs';
 import { scopeIntervals, versionAt } from './pair-scope';
 
 const DAY = 86_400_000;
@@ -81,9 +82,25 @@ describe(EffectivenessQuery.name, () => {
     await db?.drop();
   });
 
+  async function insertResults(control: string, results: RandomPair['results']): Promise<void> {
+    await client.query(
+      `INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256)
+       SELECT nextval('results_seq'), 's', gen_random_uuid()::text, 'svc', $1, r.outcome, r.time, r.time, r.late, r.evidence, 'x'
+         FROM unnest($2::text[], $3::timestamptz[], $4::boolean[], $5::jsonb[]) WITH ORDINALITY AS r(outcome, time, late, evidence, n)
+        ORDER BY r.n`,
+      [
+        control,
+        results.map((r) => r.outcome),
+        results.map((r) => new Date(BASE + r.at)),
+        results.map((r) => r.late),
+        results.map((r) => (r.uri === null ? null : JSON.stringify({ uri: r.uri }))),
+      ],
+    );
+  }
+
   async function reset(pairs: RandomPair[]): Promise<void> {
     await client.query(
-      `TRUNCATE results, assignments, control_versions, controls, services CASCADE`,
+      `TRUNCATE results, result_packs, result_pack_months, assignments, control_versions, controls, services CASCADE`,
     );
     await client.query(`INSERT INTO services (id, name, owner) VALUES ('svc', 'svc', 'team')`);
     for (const [index, pair] of pairs.entries()) {
@@ -110,19 +127,7 @@ describe(EffectivenessQuery.name, () => {
           pair.assignment.to === null ? null : new Date(BASE + pair.assignment.to),
         ],
       );
-      await client.query(
-        `INSERT INTO results (seq, source, event_id, service_id, control_id, outcome, time, received_at, late, evidence, event_sha256)
-         SELECT nextval('results_seq'), 's', gen_random_uuid()::text, 'svc', $1, r.outcome, r.time, r.time, r.late, r.evidence, 'x'
-           FROM unnest($2::text[], $3::timestamptz[], $4::boolean[], $5::jsonb[]) WITH ORDINALITY AS r(outcome, time, late, evidence, n)
-          ORDER BY r.n`,
-        [
-          control,
-          pair.results.map((r) => r.outcome),
-          pair.results.map((r) => new Date(BASE + r.at)),
-          pair.results.map((r) => r.late),
-          pair.results.map((r) => (r.uri === null ? null : JSON.stringify({ uri: r.uri }))),
-        ],
-      );
+      await insertResults(control, pair.results);
     }
   }
 
@@ -201,6 +206,80 @@ describe(EffectivenessQuery.name, () => {
           expect(withoutSlots.map((p) => p.effectiveness)).toEqual(
             expected.map((p) => p.effectiveness),
           );
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('equals the engine over every raw result when results come from packs, also after late results invalidate them', async () => {
+    const packs = new ResultPackRepository(ds);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(pairArbitrary, { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 100 * DAY }),
+        fc.integer({ min: 1, max: 60 * DAY }),
+        fc.integer({ min: 0, max: 130 }),
+        fc.array(
+          pairArbitrary.map((p) => p.results),
+          { minLength: 1, maxLength: 4 },
+        ),
+        async (pairs, fromOffset, length, horizonDay, late) => {
+          await reset(pairs);
+          const window = {
+            from: new Date(BASE + fromOffset),
+            to: new Date(BASE + fromOffset + length),
+          };
+          const now = new Date(BASE + 130 * DAY);
+          await packs.packUntil(new Date(BASE + horizonDay * DAY));
+          // Each pack holds exactly its pair's results of [month, covered_until), in order.
+          const stored = await client.query<{
+            control_id: string;
+            month: Date;
+            covered_until: Date;
+            data: Buffer;
+          }>(
+            `SELECT control_id, month::timestamp AT TIME ZONE 'UTC' AS month, covered_until, data FROM result_packs`,
+          );
+          for (const pack of stored.rows) {
+            const raw = await client.query<{ time: number; outcome: Outcome; late: boolean }>(
+              `SELECT (extract(epoch FROM time) * 1000)::float8 AS time, outcome, late FROM results
+                WHERE control_id = $1 AND time >= $2 AND time < $3 ORDER BY time, seq`,
+              [pack.control_id, pack.month, pack.covered_until],
+            );
+            expect(unpackResults(pack.data, -Infinity, Infinity, [])).toEqual(
+              raw.rows.map((r) => ({ ...r, id: '', evidenceUri: null })),
+            );
+          }
+          const packed = await new EffectivenessQuery(ds).evaluatePairs({ ...window, now });
+          expect(packed.map((p) => p.effectiveness)).toEqual(
+            (await reference({ ...window, now })).map((p) => p.effectiveness),
+          );
+
+          // Late results, stored the way ingest stores them: in the transaction that invalidates.
+          await client.query('BEGIN');
+          for (const [index, results] of late.slice(0, pairs.length).entries()) {
+            await insertResults(`c${index}`, results);
+            await invalidateResultPacks(
+              client,
+              results.map((r) => ({
+                serviceId: 'svc',
+                controlId: `c${index}`,
+                time: new Date(BASE + r.at),
+              })),
+            );
+          }
+          await client.query('COMMIT');
+          const expected = (await reference({ ...window, now })).map((p) => p.effectiveness);
+          const invalidated = await new EffectivenessQuery(ds).evaluatePairs({ ...window, now });
+          expect(invalidated.map((p) => p.effectiveness)).toEqual(expected);
+          await packs.repackInvalidated();
+          const { rows } = await client.query<{ n: string }>(
+            `SELECT count(*) AS n FROM result_packs WHERE data IS NULL`,
+          );
+          expect(rows[0].n).toBe('0');
+          const repacked = await new EffectivenessQuery(ds).evaluatePairs({ ...window, now });
+          expect(repacked.map((p) => p.effectiveness)).toEqual(expected);
         },
       ),
       { numRuns: 40 },

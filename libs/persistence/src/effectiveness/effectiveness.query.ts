@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import type { PairScope } from '../catalog/catalog.records';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { parseEpochSeconds } from './epoch-seconds';
+import { ResultPackRepository, monthStart, walkPacks } from './result-packs';
 import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
 
 /** One evaluated (service, control) pair: what the API, the evaluator and the exports show. */
@@ -42,7 +43,7 @@ export interface EffectivenessQueryInput {
 }
 
 /** Pairs evaluated per SQL round trip: bounds memory when streaming a fleet. */
-const CHUNK_PAIRS = 25;
+const CHUNK_PAIRS = 100;
 
 /** Chunk queries running while the caller evaluates a chunk (each on its own pooled connection). */
 const CHUNKS_IN_FLIGHT = 2;
@@ -69,19 +70,38 @@ interface PairResultsRow {
 const UNIT_SEPARATOR = '\u001f';
 
 /**
- * The results of a chunk of pairs in one round trip: every result in `[from, to)` plus the
- * latest result before `from` and the latest non-`not_applicable` one before `from` (the
- * context SPEC §5.7 and §5.8 need), each pair's list packed into compact strings (one
- * character per outcome, upper case when late) so a year of a service is one small result set.
+ * The results of a chunk of pairs in one round trip: every result in `[raw_from, to)` (the
+ * pair's `raw_from` is `from`, or where its result packs end) plus, unless the packs gave them
+ * (`with_context` false), the latest result before `from` and the latest non-`not_applicable`
+ * one before `from` (the context SPEC §5.7 and §5.8 need), each pair's list packed into compact strings (one character per outcome, upper case
+ * when late) so a year of a service is one small result set.
  */
-function pairResultsSql(windowResults: string): string {
+function pairResultsSql(windowResults: string, withContext = true): string {
+  // Without context the statement leaves out the two lookups before `from`: planning them over
+  // every monthly partition costs more than running the rest (~5 ms against ~3 ms per chunk).
+  const context = withContext
+    ? `
+  LEFT JOIN LATERAL (
+    SELECT
+      string_agg(CASE WHEN ctx.late THEN upper(left(ctx.outcome, 1)) ELSE left(ctx.outcome, 1) END, '' ORDER BY ctx.time, ctx.seq) AS codes,
+      string_agg((extract(epoch FROM ctx.time) * 1000)::text, ',' ORDER BY ctx.time, ctx.seq) AS times,
+      json_agg(ctx.event_id ORDER BY ctx.time, ctx.seq)::text AS ids,
+      string_agg(coalesce(ctx.uri, ''), chr(31) ORDER BY ctx.time, ctx.seq) AS uris
+    FROM ctx WHERE ctx.ord = p.ord
+  ) c ON true`
+    : `
+  CROSS JOIN (SELECT NULL::text AS codes, NULL::text AS times, NULL::text AS ids, NULL::text AS uris
+               WHERE $3::timestamptz IS NOT NULL) c`;
   return `
   WITH p AS (
-    SELECT * FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
-  ),
+    SELECT * FROM unnest($1::text[], $2::text[], $5::timestamptz[], $6::boolean[])
+      WITH ORDINALITY AS p(service_id, control_id, raw_from, with_context, ord)
+  )${
+    withContext
+      ? `,
   ctx AS (
     SELECT p.ord, c.*
-    FROM p
+    FROM (SELECT * FROM p WHERE p.with_context) p
     CROSS JOIN LATERAL (
       (SELECT r.seq, r.event_id, r.time, r.outcome, r.late, r.evidence->>'uri' AS uri FROM results r
         WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time < $3
@@ -92,22 +112,16 @@ function pairResultsSql(windowResults: string): string {
           AND r.outcome <> 'not_applicable'
         ORDER BY r.time DESC, r.seq DESC LIMIT 1)
     ) c
-  )
+  )`
+      : ''
+  }
   SELECT p.ord,
     w.codes, w.times, w.ids, w.uris,
     c.codes AS ctx_codes, c.times AS ctx_times, c.ids AS ctx_ids, c.uris AS ctx_uris
   FROM p
   LEFT JOIN LATERAL (
 ${windowResults}
-  ) w ON true
-  LEFT JOIN LATERAL (
-    SELECT
-      string_agg(CASE WHEN ctx.late THEN upper(left(ctx.outcome, 1)) ELSE left(ctx.outcome, 1) END, '' ORDER BY ctx.time, ctx.seq) AS codes,
-      string_agg((extract(epoch FROM ctx.time) * 1000)::text, ',' ORDER BY ctx.time, ctx.seq) AS times,
-      json_agg(ctx.event_id ORDER BY ctx.time, ctx.seq)::text AS ids,
-      string_agg(coalesce(ctx.uri, ''), chr(31) ORDER BY ctx.time, ctx.seq) AS uris
-    FROM ctx WHERE ctx.ord = p.ord
-  ) c ON true
+  ) w ON true${context}
   ORDER BY p.ord`;
 }
 
@@ -122,7 +136,7 @@ function leanWindowResults(epochSeconds: string): string {
         || ${epochSeconds}, ',' ORDER BY r.time, r.seq) AS codes,
       NULL::text AS times, NULL::text AS ids, NULL::text AS uris
     FROM results r
-    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
+    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= p.raw_from AND r.time >= $7 AND r.time < $4`;
 }
 
 const EVIDENCE_WINDOW_RESULTS = `
@@ -132,7 +146,7 @@ const EVIDENCE_WINDOW_RESULTS = `
       json_agg(r.event_id ORDER BY r.time, r.seq)::text AS ids,
       string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) AS uris
     FROM results r
-    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= $3 AND r.time < $4`;
+    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= p.raw_from AND r.time >= $7 AND r.time < $4`;
 
 const PAIR_RESULTS_SQL = {
   /** float8 seconds: exact only when the server prints floats shortest-exact (see below). */
@@ -140,6 +154,12 @@ const PAIR_RESULTS_SQL = {
   /** numeric seconds with six decimals: exact whatever the settings, slower to print. */
   leanNumeric: pairResultsSql(leanWindowResults(`extract(epoch FROM r.time)::text`)),
   evidence: pairResultsSql(EVIDENCE_WINDOW_RESULTS),
+};
+
+/** The lean variants for chunks whose every context came from result packs. */
+const PAIR_RESULTS_WITHOUT_CONTEXT_SQL = {
+  lean: pairResultsSql(leanWindowResults(`date_part('epoch', r.time)::text`), false),
+  leanNumeric: pairResultsSql(leanWindowResults(`extract(epoch FROM r.time)::text`), false),
 };
 
 /** Outcome and lateness of a one-letter code (upper case = late); undefined when unknown. */
@@ -234,10 +254,14 @@ function unpack(
  * chunk of pairs, never one per pair.
  */
 export class EffectivenessQuery {
+  private readonly packs: ResultPackRepository;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly scopes: PairScopeSource = new CatalogRepository(dataSource),
-  ) {}
+  ) {
+    this.packs = new ResultPackRepository(dataSource);
+  }
 
   async evaluatePairs(q: EffectivenessQueryInput): Promise<PairEvaluation[]> {
     const out: PairEvaluation[] = [];
@@ -363,25 +387,60 @@ export class EffectivenessQuery {
     return this.shortestFloats;
   }
 
-  /** Per pair of the chunk, in order: the context results, then those in the window. */
+  /**
+   * Per pair of the chunk, in order: the context results, then those in the window. Without
+   * evidence, the window's results come from the pairs' result packs as far as they reach and
+   * from `results` after that (see {@link walkPacks}).
+   */
   private async fetchResults(
     chunk: PairScope[],
     window: { from: Date; to: Date },
     withEvidence: boolean,
   ): Promise<ResultPoint[][]> {
+    const from = window.from.getTime();
+    const to = window.to.getTime();
+    let packed: Array<{ results: ResultPoint[]; withContext: boolean; rawFrom: number }> | null =
+      null;
+    if (!withEvidence && to > from) {
+      const fromMonth = monthStart(from);
+      const packs = await this.packs.findPacks(
+        chunk,
+        monthStart(fromMonth - 1), // the month before: the context of a window starting early
+        monthStart(to - 1),
+      );
+      packed = packs.map((list) => walkPacks(list, from, to));
+    }
+    const lean = (await this.printsShortestFloats()) ? 'lean' : 'leanNumeric';
     const rows = await this.dataSource.query<PairResultsRow[]>(
       withEvidence
         ? PAIR_RESULTS_SQL.evidence
-        : (await this.printsShortestFloats())
-          ? PAIR_RESULTS_SQL.lean
-          : PAIR_RESULTS_SQL.leanNumeric,
-      [chunk.map((p) => p.serviceId), chunk.map((p) => p.controlId), window.from, window.to],
+        : packed?.every((p) => p.withContext)
+          ? PAIR_RESULTS_WITHOUT_CONTEXT_SQL[lean]
+          : PAIR_RESULTS_SQL[lean],
+      [
+        chunk.map((p) => p.serviceId),
+        chunk.map((p) => p.controlId),
+        window.from,
+        window.to,
+        packed?.map((p) => new Date(p.rawFrom)) ?? chunk.map(() => window.from),
+        packed?.map((p) => !p.withContext) ?? chunk.map(() => true),
+        // The earliest raw_from again, as a constant: it lets PostgreSQL skip the partitions
+        // of the months before it (raw_from alone is only known per row).
+        packed === null ? window.from : new Date(Math.min(...packed.map((p) => p.rawFrom))),
+      ],
     );
-    return rows.map((row) => {
-      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
-      return withEvidence
-        ? context.concat(unpack(row.codes, row.times, row.ids, row.uris))
-        : unpackLean(row.codes, context);
+    return rows.map((row, k) => {
+      const fromPacks = packed?.[k];
+      if (fromPacks === undefined) {
+        const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
+        return withEvidence
+          ? context.concat(unpack(row.codes, row.times, row.ids, row.uris))
+          : unpackLean(row.codes, context);
+      }
+      const results = fromPacks.withContext
+        ? fromPacks.results
+        : unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris).concat(fromPacks.results);
+      return unpackLean(row.codes, results);
     });
   }
 }

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { invalidateResultPacks } from '../effectiveness/result-packs';
 
 export type StoredOutcome = 'pass' | 'fail' | 'error' | 'not_applicable';
 
@@ -212,6 +213,16 @@ export class IngestTransaction {
          not_applicable_hours = r.not_applicable_hours | excluded.not_applicable_hours`,
       [payload],
     );
+  }
+
+  /**
+   * Invalidates the result packs these newly stored results belong in (late results for days
+   * the evaluator has packed already); see {@link invalidateResultPacks}.
+   */
+  async invalidateResultPacks(
+    rows: ReadonlyArray<{ serviceId: string; controlId: string; time: Date }>,
+  ): Promise<number> {
+    return invalidateResultPacks(this.client, rows);
   }
 
   async saveOffset(

@@ -1,0 +1,492 @@
+import type { Outcome, ResultPoint } from '@vigil/domain';
+import type { ClientBase, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+
+/**
+ * Result packs (see the ResultPacks migration): one (service, control, month)'s results before
+ * `covered_until` as 9 bytes each — int64 microseconds since the epoch, big-endian, then the
+ * outcome letter (`p f e n`, upper case when late) — in (time, seq) order, the order the engine
+ * reads them in.
+ */
+export const PACK_RECORD_BYTES = 9;
+
+/**
+ * Advisory lock class (first key of `pg_advisory_xact_lock(int, int)`) of a month's packs; the
+ * second key is the month ({@link monthKey}). The packer holds it exclusively while it reads a
+ * month's results and writes its packs; ingest holds it shared while it invalidates packs, so a
+ * result is either read by the packer or invalidates the pack it built, never neither.
+ */
+export const PACK_LOCK_CLASS = 0x5650_4b31; // 'VPK1'
+
+const MONTH_MS_CACHE = new Map<number, number>();
+
+/** The UTC month of an instant, as the first instant of the month (ms). */
+export function monthStart(ms: number): number {
+  const d = new Date(ms);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+}
+
+/** The first instant of the month after the one `monthStartMs` begins. */
+export function nextMonthStart(monthStartMs: number): number {
+  let next = MONTH_MS_CACHE.get(monthStartMs);
+  if (next === undefined) {
+    const d = new Date(monthStartMs);
+    next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+    MONTH_MS_CACHE.set(monthStartMs, next);
+  }
+  return next;
+}
+
+/** The month as the lock's second key: months since year 0 (fits an int4). */
+export function monthKey(monthStartMs: number): number {
+  const d = new Date(monthStartMs);
+  return d.getUTCFullYear() * 12 + d.getUTCMonth();
+}
+
+/** `YYYY-MM-DD` of a UTC month start, as a `date` parameter. */
+export function monthDate(monthStartMs: number): string {
+  return new Date(monthStartMs).toISOString().slice(0, 10);
+}
+
+const CODES: Array<{ outcome: Outcome; late: boolean } | undefined> = [];
+for (const [letter, outcome] of [
+  ['p', 'pass'],
+  ['f', 'fail'],
+  ['e', 'error'],
+  ['n', 'not_applicable'],
+] as const) {
+  CODES[letter.charCodeAt(0)] = { outcome, late: false };
+  CODES[letter.toUpperCase().charCodeAt(0)] = { outcome, late: true };
+}
+
+/** The time (ms) of a pack's `index`-th record: microseconds / 1000. */
+function timeAt(view: DataView, index: number): number {
+  const offset = index * PACK_RECORD_BYTES;
+  // High word signed, low word unsigned: exact for any |µs| < 2^53.
+  return (view.getInt32(offset) * 4_294_967_296 + view.getUint32(offset + 4)) / 1000;
+}
+
+function viewOf(data: Buffer): DataView {
+  if (data.length % PACK_RECORD_BYTES !== 0) {
+    throw new Error(`a result pack of ${data.length} bytes is not a whole number of records`);
+  }
+  return new DataView(data.buffer, data.byteOffset, data.length);
+}
+
+function pointAt(view: DataView, index: number): ResultPoint {
+  const code = CODES[view.getUint8(index * PACK_RECORD_BYTES + 8)];
+  if (code === undefined) {
+    throw new Error(
+      `unknown outcome code ${view.getUint8(index * PACK_RECORD_BYTES + 8)} in a result pack`,
+    );
+  }
+  return {
+    id: '',
+    time: timeAt(view, index),
+    outcome: code.outcome,
+    late: code.late,
+    evidenceUri: null,
+  };
+}
+
+/** The index of the first record at or after `time` (binary search; records are in time order). */
+function firstAtOrAfter(view: DataView, count: number, time: number): number {
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (timeAt(view, mid) < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Appends to `out` the results of a pack whose time is in `[from, until)`. The time is
+ * microseconds / 1000, the same double the lean text path reads (`parseEpochSeconds`).
+ */
+export function unpackResults(
+  data: Buffer,
+  from: number,
+  until: number,
+  out: ResultPoint[],
+): ResultPoint[] {
+  const view = viewOf(data);
+  const count = data.length / PACK_RECORD_BYTES;
+  for (let i = from === -Infinity ? 0 : firstAtOrAfter(view, count, from); i < count; i++) {
+    const point = pointAt(view, i);
+    if (point.time >= until) break;
+    out.push(point);
+  }
+  return out;
+}
+
+/**
+ * The latest result before `before` in a pack, and the latest one that is not
+ * `not_applicable` (each null when the pack has none), as the context SPEC §5.7 and §5.8 need.
+ */
+export function lastResultsBefore(
+  data: Buffer,
+  before: number,
+): { any: ResultPoint | null; applicable: ResultPoint | null } {
+  const view = viewOf(data);
+  let i = firstAtOrAfter(view, data.length / PACK_RECORD_BYTES, before) - 1;
+  const any = i >= 0 ? pointAt(view, i) : null;
+  if (any !== null && any.outcome !== 'not_applicable') return { any, applicable: any };
+  for (i--; i >= 0; i--) {
+    const point = pointAt(view, i);
+    if (point.outcome !== 'not_applicable') return { any, applicable: point };
+  }
+  return { any, applicable: null };
+}
+
+/**
+ * A pair's results for the window `[from, to)` from its packs (ordered by month, from the
+ * month before `from`'s on), as far as the packs reach without a gap: a month without a pack,
+ * an invalidated pack, or a pack covering only part of its month ends the walk.
+ *
+ * `results` holds, in order, the context — the latest result before `from` and the latest
+ * non-`not_applicable` one (once when they are the same) — then the window's results in
+ * `[from, rawFrom)`; the rest of the window is in `results`. `withContext` is false when the
+ * packs cannot tell the context (no pack reaching `from`, or neither result in the two months
+ * before it): then `results` starts at the window and the context must be read from `results`.
+ */
+export function walkPacks(
+  packs: readonly StoredPack[],
+  from: number,
+  to: number,
+): { results: ResultPoint[]; withContext: boolean; rawFrom: number } {
+  const fromMonth = monthStart(from);
+  const current = packs.find((p) => p.month === fromMonth);
+  const results: ResultPoint[] = [];
+  if (current === undefined || current.data === null || current.coveredUntil < from) {
+    return { results, withContext: false, rawFrom: from };
+  }
+  let { any, applicable } = lastResultsBefore(current.data, from);
+  if (any === null || applicable === null) {
+    const previous = packs.find((p) => nextMonthStart(p.month) === fromMonth);
+    if (previous?.data && previous.coveredUntil === fromMonth) {
+      const earlier = lastResultsBefore(previous.data, fromMonth);
+      any ??= earlier.any;
+      applicable ??= earlier.applicable;
+    }
+  }
+  const withContext = any !== null && applicable !== null;
+  if (any !== null && applicable !== null) {
+    if (applicable !== any) results.push(applicable);
+    results.push(any);
+  }
+
+  let cursor = from;
+  for (const pack of packs) {
+    if (pack.month < fromMonth) continue;
+    if (cursor >= to) break;
+    if (pack.data === null || pack.month > cursor || pack.coveredUntil <= cursor) break;
+    unpackResults(pack.data, cursor, Math.min(pack.coveredUntil, to), results);
+    cursor = pack.coveredUntil;
+    if (cursor < nextMonthStart(pack.month)) break;
+  }
+  return { results, withContext, rawFrom: Math.min(cursor, to) };
+}
+
+/** The inverse of {@link unpackResults}, for tests and tools. */
+export function packResults(
+  results: ReadonlyArray<Omit<ResultPoint, 'id' | 'evidenceUri'>>,
+): Buffer {
+  const data = Buffer.alloc(results.length * PACK_RECORD_BYTES);
+  results.forEach((r, i) => {
+    const micros = Math.round(r.time * 1000);
+    const offset = i * PACK_RECORD_BYTES;
+    data.writeInt32BE(Math.floor(micros / 4_294_967_296), offset);
+    data.writeUInt32BE((micros % 4_294_967_296) >>> 0, offset + 4);
+    const letter = { pass: 'p', fail: 'f', error: 'e', not_applicable: 'n' }[r.outcome];
+    data[offset + 8] = (r.late ? letter.toUpperCase() : letter).charCodeAt(0);
+  });
+  return data;
+}
+
+/** One pack as the query path reads it. */
+export interface StoredPack {
+  month: number;
+  coveredUntil: number;
+  /** Null when invalidated by a late result: read `results` instead until it is packed again. */
+  data: Buffer | null;
+}
+
+/**
+ * The pack aggregate over `results r` in (time, seq) order. `extract(epoch …)` is numeric, so
+ * `× 10^6` is the exact microsecond; an outcome outside the four gives `?`, which the reader
+ * refuses rather than skipping a result.
+ */
+const PACK_AGGREGATE = `
+  string_agg(
+    int8send((extract(epoch FROM r.time) * 1000000)::int8) ||
+    CASE r.outcome
+      WHEN 'pass' THEN CASE WHEN r.late THEN '\\x50' ELSE '\\x70' END
+      WHEN 'fail' THEN CASE WHEN r.late THEN '\\x46' ELSE '\\x66' END
+      WHEN 'error' THEN CASE WHEN r.late THEN '\\x45' ELSE '\\x65' END
+      WHEN 'not_applicable' THEN CASE WHEN r.late THEN '\\x4e' ELSE '\\x6e' END
+      ELSE '\\x3f' END::bytea,
+    ''::bytea ORDER BY r.time, r.seq)`;
+
+export interface PackRunReport {
+  /** Months whose packs were (re)built for every pair, with the time each took. */
+  months: Array<{ month: string; until: string; packs: number; results: number; ms: number }>;
+  /** Packs rebuilt after a late result invalidated them. */
+  repacked: number;
+}
+
+/**
+ * Builds and repairs result packs (the evaluator's job; see the ResultPacks migration). Every
+ * write happens under the month's exclusive advisory lock, one transaction per month.
+ */
+export class ResultPackRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Packs every month of `results` (its monthly partitions) up to `horizon` (a UTC day
+   * boundary: the start of today) that is not packed that far yet, then repacks the
+   * invalidated packs of every month.
+   */
+  async packUntil(
+    horizon: Date,
+    onMonth?: (m: PackRunReport['months'][number]) => void,
+  ): Promise<PackRunReport> {
+    const report: PackRunReport = { months: [], repacked: 0 };
+    const partitions = await this.dataSource.query<Array<{ name: string }>>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+        WHERE i.inhparent = 'results'::regclass`,
+    );
+    // The monthly partitions of results (results_yYYYYmMM), oldest first.
+    const months = partitions
+      .map((p) => /^results_y(\d{4})m(\d{2})$/.exec(p.name))
+      .flatMap((match) => (match ? [Date.UTC(Number(match[1]), Number(match[2]) - 1, 1)] : []))
+      .sort((a, b) => a - b);
+    const packed = new Map(
+      (
+        await this.dataSource.query<Array<{ month: string; packed_until: Date }>>(
+          `SELECT to_char(month, 'YYYY-MM-DD') AS month, packed_until FROM result_pack_months`,
+        )
+      ).map((row) => [row.month, row.packed_until.getTime()]),
+    );
+    const end = horizon.getTime();
+    for (const m of months) {
+      if (m >= end) break;
+      const until = Math.min(nextMonthStart(m), end);
+      if ((packed.get(monthDate(m)) ?? 0) >= until) continue;
+      const started = performance.now();
+      const counts = await this.packMonth(m, until);
+      const entry = {
+        month: monthDate(m),
+        until: new Date(until).toISOString(),
+        ...counts,
+        ms: Math.round(performance.now() - started),
+      };
+      report.months.push(entry);
+      onMonth?.(entry);
+    }
+    report.repacked = await this.repackInvalidated();
+    return report;
+  }
+
+  /** Packs `[month, until)` for every pair with results there, in one transaction. */
+  async packMonth(month: number, until: number): Promise<{ packs: number; results: number }> {
+    return this.inMonthTransaction(month, async (client) => {
+      await client.query(
+        `INSERT INTO result_pack_months (month, horizon, packed_until)
+         VALUES ($1::date, $2, $1::date::timestamp AT TIME ZONE 'UTC')
+         ON CONFLICT (month) DO UPDATE SET horizon = GREATEST(result_pack_months.horizon, excluded.horizon)`,
+        [monthDate(month), new Date(until)],
+      );
+      const packed = await client.query<{ packs: string; results: string | null }>(
+        `WITH packed AS (
+           INSERT INTO result_packs AS p (service_id, control_id, month, covered_until, result_count, data)
+           SELECT r.service_id, r.control_id, $1::date, $3, count(*), ${PACK_AGGREGATE}
+             FROM results r
+            WHERE r.time >= $2 AND r.time < $3
+            GROUP BY r.service_id, r.control_id
+           ON CONFLICT (service_id, control_id, month) DO UPDATE SET
+             covered_until = excluded.covered_until, result_count = excluded.result_count,
+             data = excluded.data, packed_at = now()
+           RETURNING result_count)
+         SELECT count(*) AS packs, sum(result_count) AS results FROM packed`,
+        [monthDate(month), new Date(month), new Date(until)],
+      );
+      await client.query(
+        `UPDATE result_pack_months SET packed_until = GREATEST(packed_until, $2) WHERE month = $1::date`,
+        [monthDate(month), new Date(until)],
+      );
+      return {
+        packs: Number(packed.rows[0]?.packs ?? 0),
+        results: Number(packed.rows[0]?.results ?? 0),
+      };
+    });
+  }
+
+  /** Rebuilds the packs ingest invalidated, each up to its own `covered_until`. */
+  async repackInvalidated(): Promise<number> {
+    const months = await this.dataSource.query<Array<{ month: string }>>(
+      `SELECT DISTINCT to_char(month, 'YYYY-MM-DD') AS month FROM result_packs WHERE data IS NULL ORDER BY 1`,
+    );
+    let repacked = 0;
+    for (const { month } of months) {
+      const m = Date.parse(`${month}T00:00:00Z`);
+      repacked += await this.inMonthTransaction(m, async (client) => {
+        const result = await client.query(
+          `INSERT INTO result_packs AS p (service_id, control_id, month, covered_until, result_count, data)
+           SELECT i.service_id, i.control_id, i.month, i.covered_until, count(r.seq),
+                  coalesce(${PACK_AGGREGATE}, ''::bytea)
+             FROM result_packs i
+             LEFT JOIN results r ON r.service_id = i.service_id AND r.control_id = i.control_id
+                  AND r.time >= $2 AND r.time < $3 AND r.time < i.covered_until
+            WHERE i.month = $1::date AND i.data IS NULL
+            GROUP BY i.service_id, i.control_id, i.month, i.covered_until
+           ON CONFLICT (service_id, control_id, month) DO UPDATE SET
+             result_count = excluded.result_count, data = excluded.data, packed_at = now()`,
+          [month, new Date(m), new Date(nextMonthStart(m))],
+        );
+        return result.rowCount ?? 0;
+      });
+    }
+    return repacked;
+  }
+
+  /** The packs of these pairs for the months `[fromMonth, toMonth]`, by pair index then month. */
+  async findPacks(
+    pairs: ReadonlyArray<{ serviceId: string; controlId: string }>,
+    fromMonth: number,
+    toMonth: number,
+  ): Promise<StoredPack[][]> {
+    const rows = await this.dataSource.query<
+      Array<{ ord: string; month: string; covered_until: string; data: Buffer | null }>
+    >(
+      // Instants as epoch ms: parsing a Date per row would cost more than the row.
+      `SELECT p.ord, (extract(epoch FROM k.month) * 1000)::int8 AS month,
+              (extract(epoch FROM k.covered_until) * 1000)::int8 AS covered_until, k.data
+         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
+         JOIN result_packs k ON k.service_id = p.service_id AND k.control_id = p.control_id
+              AND k.month >= $3::date AND k.month <= $4::date
+        ORDER BY p.ord, k.month`,
+      [
+        pairs.map((p) => p.serviceId),
+        pairs.map((p) => p.controlId),
+        monthDate(fromMonth),
+        monthDate(toMonth),
+      ],
+    );
+    const out: StoredPack[][] = pairs.map(() => []);
+    for (const row of rows) {
+      out[Number(row.ord) - 1].push({
+        month: Number(row.month),
+        coveredUntil: Number(row.covered_until),
+        data: row.data,
+      });
+    }
+    return out;
+  }
+
+  private async inMonthTransaction<T>(
+    month: number,
+    work: (client: PoolClient) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock($1, $2)`, [
+        PACK_LOCK_CLASS,
+        monthKey(month),
+      ]);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/**
+ * In an ingest transaction that stores `rows`: invalidates the packs that should hold one of
+ * them (a result older than its month's pack horizon, i.e. late), or marks a pair's month for
+ * packing when it had no pack yet. Takes each month's pack lock shared first, so the packer
+ * either sees these results or its packs are invalidated here after it commits.
+ */
+export async function invalidateResultPacks(
+  client: ClientBase,
+  rows: ReadonlyArray<{ serviceId: string; controlId: string; time: Date }>,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const months = new Set<number>();
+  for (const row of rows) months.add(monthStart(row.time.getTime()));
+  const sorted = [...months].sort((a, b) => a - b);
+  await client.query(
+    `SELECT pg_advisory_xact_lock_shared($1, k) FROM (SELECT unnest($2::int[]) AS k ORDER BY 1) s`,
+    [PACK_LOCK_CLASS, sorted.map(monthKey)],
+  );
+  // Read after the locks: a packer that held one has committed, and its horizon is visible.
+  const horizons = new Map(
+    (
+      await client.query<{ month: Date; horizon: Date }>(
+        `SELECT month::timestamp AT TIME ZONE 'UTC' AS month, horizon FROM result_pack_months
+          WHERE month = ANY($1::date[])`,
+        [sorted.map(monthDate)],
+      )
+    ).rows.map((row) => [row.month.getTime(), row.horizon.getTime()]),
+  );
+  if (horizons.size === 0) return 0;
+  const earliest = new Map<
+    string,
+    { serviceId: string; controlId: string; month: number; time: number }
+  >();
+  for (const row of rows) {
+    const time = row.time.getTime();
+    const month = monthStart(time);
+    const horizon = horizons.get(month);
+    if (horizon === undefined || time >= horizon) continue;
+    const key = `${row.serviceId}\u0000${row.controlId}\u0000${month}`;
+    const seen = earliest.get(key);
+    if (seen === undefined) {
+      earliest.set(key, { serviceId: row.serviceId, controlId: row.controlId, month, time });
+    } else if (time < seen.time) {
+      seen.time = time;
+    }
+  }
+  if (earliest.size === 0) return 0;
+  // Sorted, so concurrent ingest transactions lock pack rows in one order.
+  const keys = [...earliest.values()].sort(
+    (a, b) =>
+      compare(a.serviceId, b.serviceId) || compare(a.controlId, b.controlId) || a.month - b.month,
+  );
+  const params = [
+    keys.map((k) => k.serviceId),
+    keys.map((k) => k.controlId),
+    keys.map((k) => monthDate(k.month)),
+    keys.map((k) => new Date(k.time)),
+  ];
+  const invalidated = await client.query(
+    `UPDATE result_packs p SET data = NULL, result_count = 0
+       FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[]) AS k(s, c, m, t)
+      WHERE p.service_id = k.s AND p.control_id = k.c AND p.month = k.m
+        AND p.covered_until > k.t AND p.data IS NOT NULL`,
+    params,
+  );
+  // A pair without a pack in that month yet: a placeholder, so the packer packs it too.
+  const marked = await client.query(
+    `INSERT INTO result_packs (service_id, control_id, month, covered_until, result_count, data)
+     SELECT k.s, k.c, k.m, h.horizon, 0, NULL
+       FROM unnest($1::text[], $2::text[], $3::date[], $4::timestamptz[]) WITH ORDINALITY AS k(s, c, m, t, n)
+       JOIN result_pack_months h ON h.month = k.m
+      ORDER BY k.n
+     ON CONFLICT (service_id, control_id, month) DO NOTHING`,
+    params,
+  );
+  return (invalidated.rowCount ?? 0) + (marked.rowCount ?? 0);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
