@@ -8,8 +8,11 @@ import type { OccurrenceCounts } from './expected-occurrences';
 import { MINIMUM_PERIOD_MS } from './meets-minimum-period';
 import type { PairEffectiveness, PairEvaluationInput } from './pair-effectiveness';
 import type { ResultCounts } from './result-counts';
-import { byTime, type ResultPoint } from './result-point';
-import { complianceRatio, complianceTime } from './time-in-compliance';
+import { LATE_FLAG, OUTCOME_CODES, toResultColumns, type ResultColumns } from './result-point';
+import { complianceRatio, complianceTimeOfColumns } from './time-in-compliance';
+
+const PASS = OUTCOME_CODES.pass;
+const NOT_APPLICABLE = OUTCOME_CODES.not_applicable;
 import { verdict } from './verdict';
 
 /** The length of every slot of a fixed-length frequency; 0 for calendar ones. */
@@ -39,10 +42,8 @@ interface SlotTally extends OccurrenceCounts {
  * building a slot object or copying the slot's results. Fixed-length slots are stepped by
  * addition, exactly as `slotsWithin` steps them.
  */
-function tallySlots(
-  parts: readonly ScopeInterval[],
-  results: readonly Pick<ResultPoint, 'time' | 'outcome'>[],
-): SlotTally {
+function tallySlots(parts: readonly ScopeInterval[], results: ResultColumns): SlotTally {
+  const { times, codes } = results;
   let passed = 0;
   let failed = 0;
   let missed = 0;
@@ -59,14 +60,14 @@ function tallySlots(
     for (;;) {
       const end = length > 0 ? start + length : nextSlotStart(frequency, start);
       if (end > part.to) break;
-      while (i < n && results[i].time < start) i++;
+      while (i < n && times[i] < start) i++;
       let anyFailed = false;
       let anyPassed = false;
       let anyNotApplicable = false;
-      while (i < n && results[i].time < end) {
-        const outcome = results[i].outcome;
-        if (outcome === 'pass') anyPassed = true;
-        else if (outcome === 'not_applicable') anyNotApplicable = true;
+      while (i < n && times[i] < end) {
+        const outcome = codes[i] & 3;
+        if (outcome === PASS) anyPassed = true;
+        else if (outcome === NOT_APPLICABLE) anyNotApplicable = true;
         else anyFailed = true;
         i++;
       }
@@ -110,11 +111,13 @@ interface ResultTally {
  * `resultCounts` and `lateResults` over `[from, to)`.
  */
 function tallyResults(
-  results: readonly ResultPoint[],
+  results: ResultColumns,
   window: { from: Instant; to: Instant },
   asOf: Instant,
 ): ResultTally {
-  const counts: ResultCounts = { pass: 0, fail: 0, error: 0, notApplicable: 0 };
+  const { times, codes } = results;
+  // Indexed by outcome code: pass, fail, error, not_applicable.
+  const perOutcome = [0, 0, 0, 0];
   let late = 0;
   let previousWasPass: boolean | null = null;
   let open = false;
@@ -125,29 +128,16 @@ function tallyResults(
   let total = 0;
   const { from, to } = window;
   for (let k = 0; k < results.length; k++) {
-    const result = results[k];
-    const time = result.time;
-    const outcome = result.outcome;
+    const time = times[k];
+    const code = codes[k];
+    const outcome = code & 3;
     if (time >= from && time < to) {
-      switch (outcome) {
-        case 'pass':
-          counts.pass++;
-          break;
-        case 'fail':
-          counts.fail++;
-          break;
-        case 'error':
-          counts.error++;
-          break;
-        case 'not_applicable':
-          counts.notApplicable++;
-          break;
-      }
-      if (result.late) late++;
+      perOutcome[outcome]++;
+      if (code >= LATE_FLAG) late++;
     }
     // Sorted: once past asOf, every later result is too (failureEpisodes stops there).
-    if (time > asOf || outcome === 'not_applicable') continue;
-    if (outcome === 'pass') {
+    if (time > asOf || outcome === NOT_APPLICABLE) continue;
+    if (outcome === PASS) {
       if (open && openCounted) {
         remediated++;
         total += time - openStart;
@@ -163,6 +153,12 @@ function tallyResults(
       previousWasPass = false;
     }
   }
+  const counts: ResultCounts = {
+    pass: perOutcome[OUTCOME_CODES.pass],
+    fail: perOutcome[OUTCOME_CODES.fail],
+    error: perOutcome[OUTCOME_CODES.error],
+    notApplicable: perOutcome[NOT_APPLICABLE],
+  };
   if (open && openCounted) stillOpen++;
   return {
     remediatedEpisodes: remediated,
@@ -184,13 +180,22 @@ function tallyResults(
  *   intervals overlap (as `evaluatePair` does).
  */
 export function evaluatePairSummary(input: PairEvaluationInput): PairEffectiveness {
-  const { window, scopes } = input;
+  return evaluatePairSummaryOfColumns({ ...input, results: toResultColumns(input.results) });
+}
+
+/**
+ * {@link evaluatePairSummary} over results as columns (ordered by time, ties in ingestion
+ * order): the rollup path reads a year of a service (200,000 results) without an object each.
+ */
+export function evaluatePairSummaryOfColumns(
+  input: Omit<PairEvaluationInput, 'results'> & { results: ResultColumns },
+): PairEffectiveness {
+  const { window, scopes, results } = input;
   assertFiniteInterval(window, 'window');
   const asOf = Math.min(input.asOf, window.to);
   if (!Number.isFinite(asOf)) {
     throw new RangeError(`compliance range must be finite, got [${window.from}, ${asOf})`);
   }
-  const results = byTime(input.results);
   const ordered = orderedScopes(scopes);
   const dueTo = Math.min(window.to, asOf);
   const dueParts: ScopeInterval[] = [];
@@ -210,7 +215,11 @@ export function evaluatePairSummary(input: PairEvaluationInput): PairEffectivene
     notApplicableOccurrences: slots.notApplicableOccurrences,
   };
   const tally = tallyResults(results, window, asOf);
-  const compliance = complianceTime(results, { scopes: ordered, from: window.from, asOf });
+  const compliance = complianceTimeOfColumns(results, {
+    scopes: ordered,
+    from: window.from,
+    asOf,
+  });
   const inScopeMs = inScopeDuration(ordered, window);
   return {
     ...occurrences,

@@ -1,8 +1,12 @@
 import { scopePartsWithin, type ScopeInterval } from '../scope/scope-interval';
 import { nominalPeriodMs } from '../slots/frequency';
 import type { Instant } from '../time/instant';
-import { firstAfter } from '../time/search-by-time';
-import { byTime, type ResultPoint } from './result-point';
+import {
+  OUTCOME_CODES,
+  toResultColumns,
+  type ResultColumns,
+  type ResultPoint,
+} from './result-point';
 
 /** The two durations behind `timeInCompliance`, in milliseconds. */
 export interface ComplianceTime {
@@ -37,41 +41,65 @@ export function complianceTime(
   results: readonly Pick<ResultPoint, 'time' | 'outcome'>[],
   range: ComplianceRange,
 ): ComplianceTime {
+  return complianceTimeOfColumns(toResultColumns(results), range);
+}
+
+/** {@link complianceTime} over results as columns (ordered by time). */
+export function complianceTimeOfColumns(
+  results: ResultColumns,
+  range: ComplianceRange,
+): ComplianceTime {
   if (!Number.isFinite(range.from) || !Number.isFinite(range.asOf)) {
     throw new RangeError(`compliance range must be finite, got [${range.from}, ${range.asOf})`);
   }
-  const ordered = byTime(results);
+  const { times, codes } = results;
+  const n = results.length;
   const total: ComplianceTime = { compliant: 0, considered: 0 };
   for (const part of scopePartsWithin(range.scopes, { from: range.from, to: range.asOf })) {
     const freshFor = 2 * nominalPeriodMs(part.frequency);
     let cursor = part.from;
     // `next` is the first result after `cursor`, so `next - 1` is the one governing `cursor`
     // (-1: no result yet); the state is constant until `next` or the end of the part.
-    let next = firstAfter(ordered, cursor);
+    let next = firstTimeAfter(times, n, cursor);
     while (cursor < part.to) {
       const governing = next - 1;
-      const pieceEnd = next < ordered.length ? Math.min(part.to, ordered[next].time) : part.to;
+      const pieceEnd = next < n ? Math.min(part.to, times[next]) : part.to;
       const length = pieceEnd - cursor;
       if (governing < 0) {
         total.considered += length;
       } else {
-        const latest = ordered[governing];
-        const fresh = Math.max(0, Math.min(pieceEnd, latest.time + freshFor) - cursor);
+        const fresh = Math.max(0, Math.min(pieceEnd, times[governing] + freshFor) - cursor);
         total.considered += length - fresh;
-        if (latest.outcome === 'pass') {
+        const outcome = codes[governing] & 3;
+        if (outcome === PASS) {
           total.compliant += fresh;
           total.considered += fresh;
-        } else if (latest.outcome !== 'not_applicable') {
+        } else if (outcome !== NOT_APPLICABLE) {
           total.considered += fresh;
         }
       }
       cursor = pieceEnd;
       // The cursor only moves forward: step past the results at or before it (a linear merge,
-      // the same index as `firstAfter(ordered, cursor)`).
-      while (next < ordered.length && ordered[next].time <= cursor) next++;
+      // the same index as `firstTimeAfter(times, n, cursor)`).
+      while (next < n && times[next] <= cursor) next++;
     }
   }
   return total;
+}
+
+const PASS = OUTCOME_CODES.pass;
+const NOT_APPLICABLE = OUTCOME_CODES.not_applicable;
+
+/** Index of the first of the `n` ordered times that is `> t`. */
+function firstTimeAfter(times: Float64Array, n: number, t: Instant): number {
+  let low = 0;
+  let high = n;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (times[mid] <= t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** `compliant / considered`; null when nothing is considered. Rollups pass summed durations. */

@@ -13,7 +13,7 @@ import { TestDatabase, createTestDatabase } from '../../../../test/support/infra
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { createDataSource } from '../data-source';
 import { EffectivenessQuery } from './effectiveness.query';
-import { ResultPackRepository, invalidateResultPacks, unpackResults } from './result-packs';
+import { ResultPackRepository, invalidateResultPacks, unpackPoints } from './result-packs';
 import { scopeIntervals, versionAt } from './pair-scope';
 
 const DAY = 86_400_000;
@@ -247,7 +247,7 @@ describe(EffectivenessQuery.name, () => {
                 WHERE control_id = $1 AND time >= $2 AND time < $3 ORDER BY time, seq`,
               [pack.control_id, pack.month, pack.covered_until],
             );
-            expect(unpackResults(pack.data, -Infinity, Infinity, [])).toEqual(
+            expect(unpackPoints(pack.data, -Infinity, Infinity)).toEqual(
               raw.rows.map((r) => ({ ...r, id: '', evidenceUri: null })),
             );
           }

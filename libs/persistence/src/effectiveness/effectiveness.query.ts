@@ -1,6 +1,9 @@
 import {
   evaluatePair,
   evaluatePairSummary,
+  evaluatePairSummaryOfColumns,
+  resultPointsOf,
+  type ResultColumns,
   type Frequency,
   type Outcome,
   type PairEffectiveness,
@@ -11,6 +14,7 @@ import { DataSource } from 'typeorm';
 import type { PairScope } from '../catalog/catalog.records';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { parseEpochSeconds } from './epoch-seconds';
+import { COLUMN_CODE_OF_LETTER, ResultColumnsBuilder } from './result-columns';
 import { ResultPackRepository, monthStart, walkPacks } from './result-packs';
 import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
 
@@ -162,59 +166,21 @@ const PAIR_RESULTS_WITHOUT_CONTEXT_SQL = {
   leanNumeric: pairResultsSql(leanWindowResults(`extract(epoch FROM r.time)::text`), false),
 };
 
-/** Outcome and lateness of a one-letter code (upper case = late); undefined when unknown. */
-function decode(code: number): { outcome: Outcome; late: boolean } | undefined {
-  switch (code) {
-    case 112: // p
-      return PASS;
-    case 102: // f
-      return FAIL;
-    case 101: // e
-      return ERROR;
-    case 110: // n
-      return NOT_APPLICABLE;
-    case 80: // P
-      return LATE_PASS;
-    case 70: // F
-      return LATE_FAIL;
-    case 69: // E
-      return LATE_ERROR;
-    case 78: // N
-      return LATE_NOT_APPLICABLE;
-    default:
-      return undefined;
-  }
-}
-
-const PASS = { outcome: 'pass' as Outcome, late: false };
-const FAIL = { outcome: 'fail' as Outcome, late: false };
-const ERROR = { outcome: 'error' as Outcome, late: false };
-const NOT_APPLICABLE = { outcome: 'not_applicable' as Outcome, late: false };
-const LATE_PASS = { outcome: 'pass' as Outcome, late: true };
-const LATE_FAIL = { outcome: 'fail' as Outcome, late: true };
-const LATE_ERROR = { outcome: 'error' as Outcome, late: true };
-const LATE_NOT_APPLICABLE = { outcome: 'not_applicable' as Outcome, late: true };
-
 /**
  * Unpacks the lean list `p1764403200.123456,F1764489600,…` (upper case = late) onto `out`,
  * scanning the string once with indexOf (no split, no per-item substring but the number).
  */
-function unpackLean(items: string | null, out: ResultPoint[]): ResultPoint[] {
+function unpackLean(items: string | null, out: ResultColumnsBuilder): ResultColumnsBuilder {
   if (!items) return out;
   const n = items.length;
   let pos = 0;
   while (pos < n) {
     let comma = items.indexOf(',', pos);
     if (comma < 0) comma = n;
-    const code = decode(items.charCodeAt(pos));
-    if (code === undefined) throw new Error(`unknown result code in ${items.slice(pos, comma)}`);
-    out.push({
-      id: '',
-      time: parseEpochSeconds(items, pos + 1, comma),
-      outcome: code.outcome,
-      late: code.late,
-      evidenceUri: null,
-    });
+    const letter = items.charCodeAt(pos);
+    const code = letter < 256 ? COLUMN_CODE_OF_LETTER[letter] : -1;
+    if (code < 0) throw new Error(`unknown result code in ${items.slice(pos, comma)}`);
+    out.push(parseEpochSeconds(items, pos + 1, comma), code);
     pos = comma + 1;
   }
   return out;
@@ -335,7 +301,7 @@ export class EffectivenessQuery {
     pairs: PairScope[],
     window: { from: Date; to: Date },
     withEvidence: boolean,
-  ): AsyncGenerator<{ chunk: PairScope[]; results: ResultPoint[][] }> {
+  ): AsyncGenerator<{ chunk: PairScope[]; results: PairResults[] }> {
     const fetch = (i: number) => {
       const chunk = pairs.slice(i, i + CHUNK_PAIRS);
       const promise = this.fetchResults(chunk, window, withEvidence).then((results) => ({
@@ -346,7 +312,7 @@ export class EffectivenessQuery {
       promise.catch(() => undefined);
       return promise;
     };
-    const inFlight: Array<Promise<{ chunk: PairScope[]; results: ResultPoint[][] }>> = [];
+    const inFlight: Array<Promise<{ chunk: PairScope[]; results: PairResults[] }>> = [];
     let next = 0;
     while (next < pairs.length && inFlight.length < CHUNKS_IN_FLIGHT) {
       inFlight.push(fetch(next));
@@ -396,11 +362,10 @@ export class EffectivenessQuery {
     chunk: PairScope[],
     window: { from: Date; to: Date },
     withEvidence: boolean,
-  ): Promise<ResultPoint[][]> {
+  ): Promise<PairResults[]> {
     const from = window.from.getTime();
     const to = window.to.getTime();
-    let packed: Array<{ results: ResultPoint[]; withContext: boolean; rawFrom: number }> | null =
-      null;
+    let packed: Array<ReturnType<typeof walkPacks>> | null = null;
     if (!withEvidence && to > from) {
       const fromMonth = monthStart(from);
       const packs = await this.packs.findPacks(
@@ -429,21 +394,28 @@ export class EffectivenessQuery {
         packed === null ? window.from : new Date(Math.min(...packed.map((p) => p.rawFrom))),
       ],
     );
-    return rows.map((row, k) => {
+    return rows.map((row, k): PairResults => {
+      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
+      if (withEvidence) return context.concat(unpack(row.codes, row.times, row.ids, row.uris));
       const fromPacks = packed?.[k];
+      let results: ResultColumnsBuilder;
       if (fromPacks === undefined) {
-        const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
-        return withEvidence
-          ? context.concat(unpack(row.codes, row.times, row.ids, row.uris))
-          : unpackLean(row.codes, context);
+        results = new ResultColumnsBuilder(256);
+        for (const point of context) results.pushPoint(point);
+      } else if (fromPacks.withContext) {
+        results = fromPacks.results;
+      } else {
+        results = new ResultColumnsBuilder(context.length + fromPacks.results.length + 64);
+        for (const point of context) results.pushPoint(point);
+        results.append(fromPacks.results);
       }
-      const results = fromPacks.withContext
-        ? fromPacks.results
-        : unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris).concat(fromPacks.results);
       return unpackLean(row.codes, results);
     });
   }
 }
+
+/** A pair's results: points with ids and evidence (slots), or columns (rollups). */
+type PairResults = ResultPoint[] | ResultColumns;
 
 function overlaps(pair: PairScope, window: { from: Date; to: Date }): boolean {
   return pair.assignments.some(
@@ -456,7 +428,7 @@ function overlaps(pair: PairScope, window: { from: Date; to: Date }): boolean {
 
 function evaluateOne(
   pair: PairScope,
-  results: ResultPoint[],
+  results: PairResults,
   window: { from: Date; to: Date },
   now: Date,
   withSlots: boolean,
@@ -469,11 +441,17 @@ function evaluateOne(
     tolerableDeviationRate: version.tolerableDeviationRate,
     window: { from: window.from.getTime(), to: window.to.getTime() },
     asOf: asOf.getTime(),
-    results,
   };
-  const { effectiveness, slots } = withSlots
-    ? evaluatePair(input)
-    : { effectiveness: evaluatePairSummary(input), slots: undefined };
+  let effectiveness: PairEffectiveness;
+  let slots: SlotEvaluation[] | undefined;
+  if (withSlots) {
+    const points = Array.isArray(results) ? results : resultPointsOf(results);
+    ({ effectiveness, slots } = evaluatePair({ ...input, results: points }));
+  } else {
+    effectiveness = Array.isArray(results)
+      ? evaluatePairSummary({ ...input, results })
+      : evaluatePairSummaryOfColumns({ ...input, results });
+  }
   const evaluation: PairEvaluation = {
     serviceId: pair.serviceId,
     controlId: pair.controlId,

@@ -1,10 +1,10 @@
-import type { ResultPoint } from '@vigil/domain';
+import { resultPointsOf, type ResultColumns, type ResultPoint } from '@vigil/domain';
 import {
   monthKey,
   monthStart,
   nextMonthStart,
   packResults,
-  unpackResults,
+  unpackPoints,
   walkPacks,
 } from './result-packs';
 
@@ -30,17 +30,17 @@ describe('result packs', () => {
     ];
     const data = packResults(results);
     expect(data.length).toBe(4 * 9);
-    expect(unpackResults(data, -Infinity, Infinity, [])).toEqual(results);
-    expect(unpackResults(data, at('2026-11-29T10:00:00Z'), at('2026-11-30T00:00:00Z'), [])).toEqual(
+    expect(unpackPoints(data, -Infinity, Infinity)).toEqual(results);
+    expect(unpackPoints(data, at('2026-11-29T10:00:00Z'), at('2026-11-30T00:00:00Z'))).toEqual(
       results.slice(1, 3),
     );
   });
 
   it('refuses a pack that is not whole records or holds an unknown outcome code', () => {
-    expect(() => unpackResults(Buffer.alloc(10), 0, Infinity, [])).toThrow(/whole number/);
+    expect(() => unpackPoints(Buffer.alloc(10), 0, Infinity)).toThrow(/whole number/);
     const data = packResults([point('2026-01-01T00:00:00Z', 'pass')]);
     data[8] = 0x3f;
-    expect(() => unpackResults(data, 0, Infinity, [])).toThrow(/unknown outcome code 63/);
+    expect(() => unpackPoints(data, 0, Infinity)).toThrow(/unknown outcome code 63/);
   });
 
   it('names months in UTC', () => {
@@ -70,7 +70,7 @@ describe('result packs', () => {
       coveredUntil: number,
       data: Buffer | null = packResults([point('2026-11-03T00:00:00Z', 'pass')]),
     ) => ({ month: nov, coveredUntil, data });
-    const outcomes = (points: ResultPoint[]) => points.map((r) => r.outcome);
+    const outcomes = (columns: ResultColumns) => resultPointsOf(columns).map((r) => r.outcome);
 
     it('reads consecutive packs within the window and stops where they stop', () => {
       const walked = walkPacks(
@@ -111,8 +111,8 @@ describe('result packs', () => {
         ).withContext,
       ).toBe(false);
       // No pack for the window's first month.
-      expect(walkPacks([octPack], nov, dec)).toEqual({
-        results: [],
+      expect(walkPacks([octPack], nov, dec)).toMatchObject({
+        results: { length: 0 },
         withContext: false,
         rawFrom: nov,
       });

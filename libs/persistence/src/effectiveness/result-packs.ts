@@ -1,6 +1,7 @@
-import type { Outcome, ResultPoint } from '@vigil/domain';
+import { OUTCOME_CODES, resultPointsOf, type ResultPoint } from '@vigil/domain';
 import type { ClientBase, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { COLUMN_CODE_OF_LETTER, ResultColumnsBuilder } from './result-columns';
 
 /**
  * Result packs (see the ResultPacks migration): one (service, control, month)'s results before
@@ -48,17 +49,6 @@ export function monthDate(monthStartMs: number): string {
   return new Date(monthStartMs).toISOString().slice(0, 10);
 }
 
-const CODES: Array<{ outcome: Outcome; late: boolean } | undefined> = [];
-for (const [letter, outcome] of [
-  ['p', 'pass'],
-  ['f', 'fail'],
-  ['e', 'error'],
-  ['n', 'not_applicable'],
-] as const) {
-  CODES[letter.charCodeAt(0)] = { outcome, late: false };
-  CODES[letter.toUpperCase().charCodeAt(0)] = { outcome, late: true };
-}
-
 /** The time (ms) of a pack's `index`-th record: microseconds / 1000. */
 function timeAt(view: DataView, index: number): number {
   const offset = index * PACK_RECORD_BYTES;
@@ -73,20 +63,11 @@ function viewOf(data: Buffer): DataView {
   return new DataView(data.buffer, data.byteOffset, data.length);
 }
 
-function pointAt(view: DataView, index: number): ResultPoint {
-  const code = CODES[view.getUint8(index * PACK_RECORD_BYTES + 8)];
-  if (code === undefined) {
-    throw new Error(
-      `unknown outcome code ${view.getUint8(index * PACK_RECORD_BYTES + 8)} in a result pack`,
-    );
-  }
-  return {
-    id: '',
-    time: timeAt(view, index),
-    outcome: code.outcome,
-    late: code.late,
-    evidenceUri: null,
-  };
+function codeAt(view: DataView, index: number): number {
+  const letter = view.getUint8(index * PACK_RECORD_BYTES + 8);
+  const code = letter < 256 ? COLUMN_CODE_OF_LETTER[letter] : -1;
+  if (code < 0) throw new Error(`unknown outcome code ${letter} in a result pack`);
+  return code;
 }
 
 /** The index of the first record at or after `time` (binary search; records are in time order). */
@@ -109,16 +90,27 @@ export function unpackResults(
   data: Buffer,
   from: number,
   until: number,
-  out: ResultPoint[],
-): ResultPoint[] {
+  out: ResultColumnsBuilder,
+): ResultColumnsBuilder {
   const view = viewOf(data);
   const count = data.length / PACK_RECORD_BYTES;
   for (let i = from === -Infinity ? 0 : firstAtOrAfter(view, count, from); i < count; i++) {
-    const point = pointAt(view, i);
-    if (point.time >= until) break;
-    out.push(point);
+    const time = timeAt(view, i);
+    if (time >= until) break;
+    out.push(time, codeAt(view, i));
   }
   return out;
+}
+
+/** The results of a pack in `[from, until)` as points (for tests and tools). */
+export function unpackPoints(data: Buffer, from = -Infinity, until = Infinity): ResultPoint[] {
+  return resultPointsOf(unpackResults(data, from, until, new ResultColumnsBuilder()));
+}
+
+/** A result of a pack: its time and column code. */
+interface PackedResult {
+  time: number;
+  code: number;
 }
 
 /**
@@ -128,17 +120,19 @@ export function unpackResults(
 export function lastResultsBefore(
   data: Buffer,
   before: number,
-): { any: ResultPoint | null; applicable: ResultPoint | null } {
+): { any: PackedResult | null; applicable: PackedResult | null } {
   const view = viewOf(data);
   let i = firstAtOrAfter(view, data.length / PACK_RECORD_BYTES, before) - 1;
-  const any = i >= 0 ? pointAt(view, i) : null;
-  if (any !== null && any.outcome !== 'not_applicable') return { any, applicable: any };
+  const any = i >= 0 ? { time: timeAt(view, i), code: codeAt(view, i) } : null;
+  if (any !== null && (any.code & 3) !== NOT_APPLICABLE) return { any, applicable: any };
   for (i--; i >= 0; i--) {
-    const point = pointAt(view, i);
-    if (point.outcome !== 'not_applicable') return { any, applicable: point };
+    const code = codeAt(view, i);
+    if ((code & 3) !== NOT_APPLICABLE) return { any, applicable: { time: timeAt(view, i), code } };
   }
   return { any, applicable: null };
 }
+
+const NOT_APPLICABLE = OUTCOME_CODES.not_applicable;
 
 /**
  * A pair's results for the window `[from, to)` from its packs (ordered by month, from the
@@ -155,10 +149,14 @@ export function walkPacks(
   packs: readonly StoredPack[],
   from: number,
   to: number,
-): { results: ResultPoint[]; withContext: boolean; rawFrom: number } {
+): { results: ResultColumnsBuilder; withContext: boolean; rawFrom: number } {
   const fromMonth = monthStart(from);
   const current = packs.find((p) => p.month === fromMonth);
-  const results: ResultPoint[] = [];
+  let capacity = 64; // the context, and room for the day after the packs before it grows
+  for (const pack of packs) {
+    if (pack.month >= fromMonth && pack.data) capacity += pack.data.length / PACK_RECORD_BYTES;
+  }
+  const results = new ResultColumnsBuilder(capacity);
   if (current === undefined || current.data === null || current.coveredUntil < from) {
     return { results, withContext: false, rawFrom: from };
   }
@@ -173,8 +171,8 @@ export function walkPacks(
   }
   const withContext = any !== null && applicable !== null;
   if (any !== null && applicable !== null) {
-    if (applicable !== any) results.push(applicable);
-    results.push(any);
+    if (applicable !== any) results.push(applicable.time, applicable.code);
+    results.push(any.time, any.code);
   }
 
   let cursor = from;
