@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import { ResultPackRepository, createDataSource } from '@vigil/persistence';
 import { KafkaClient } from '@vigil/platform';
 import { createIngest } from '../apps/ingest/src/bootstrap';
 import { IngestConsumer } from '../apps/ingest/src/ingest.consumer';
@@ -270,6 +271,70 @@ describe(IngestConsumer.name, () => {
     });
     const { stored, recomputed } = await rollupsVsRecomputed(db.url);
     expect(stored).toEqual(recomputed);
+  });
+
+  it('invalidates the result pack a late result belongs in, in the transaction that stores it', async () => {
+    const svc = 'svc-packs';
+    // A past month, packed whole whatever the day the test runs.
+    const day = (dd: string, hh: string) => `2025-06-${dd}T${hh}:00:00Z`;
+    const today = new Date(new Date().toISOString().slice(0, 10));
+    await kafka.send(
+      topics.results,
+      [
+        resultEvent({ service: svc, control: 'ctl-1', time: day('10', '01') }),
+        resultEvent({ service: svc, control: 'ctl-2', time: day('10', '02') }),
+      ].map(asMessage),
+    );
+    await waitFor('first results', async () => (await storedCount(`service_id = $1`, [svc])) === 2);
+    // What the evaluator's job does: pack every month up to the start of today.
+    const ds = await createDataSource({ url: db.url, poolSize: 1 }).initialize();
+    try {
+      const packs = new ResultPackRepository(ds);
+      await packs.packUntil(today);
+      const packed = () =>
+        withPg(
+          db.url,
+          async (c) =>
+            (
+              await c.query<{ control_id: string; result_count: number; valid: boolean }>(
+                `SELECT control_id, result_count, data IS NOT NULL AS valid FROM result_packs
+                  WHERE service_id = $1 ORDER BY control_id, month`,
+                [svc],
+              )
+            ).rows,
+        );
+      expect(await packed()).toEqual([
+        { control_id: 'ctl-1', result_count: 1, valid: true },
+        { control_id: 'ctl-2', result_count: 1, valid: true },
+      ]);
+      // A late result for ctl-1 in the packed month, and a fresh one (today) for ctl-2.
+      await kafka.send(
+        topics.results,
+        [
+          resultEvent({ service: svc, control: 'ctl-1', time: day('12', '05'), outcome: 'fail' }),
+          resultEvent({
+            service: svc,
+            control: 'ctl-2',
+            time: new Date(Math.max(Date.now() - 60_000, today.getTime())).toISOString(),
+          }),
+        ].map(asMessage),
+      );
+      await waitFor(
+        'late results',
+        async () => (await storedCount(`service_id = $1`, [svc])) === 4,
+      );
+      expect(await packed()).toEqual([
+        { control_id: 'ctl-1', result_count: 0, valid: false },
+        { control_id: 'ctl-2', result_count: 1, valid: true },
+      ]);
+      await expect(packs.repackInvalidated()).resolves.toBe(1);
+      expect(await packed()).toEqual([
+        { control_id: 'ctl-1', result_count: 2, valid: true },
+        { control_id: 'ctl-2', result_count: 1, valid: true },
+      ]);
+    } finally {
+      await ds.destroy();
+    }
   });
 
   it('stores the next offset of every partition in PostgreSQL and reports ready when it has consumed everything', async () => {

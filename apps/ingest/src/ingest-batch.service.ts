@@ -11,6 +11,7 @@ import {
   NewResultRow,
   identityKey,
   isDataRejectedByDatabase,
+  packMonthsOf,
 } from '@vigil/persistence';
 import { ConsumedMessage, KafkaClient, OutgoingMessage } from '@vigil/platform';
 import { dailyRollupDeltas } from './daily-rollup-deltas';
@@ -116,7 +117,12 @@ export class IngestBatch {
     return this.repository
       .inTransaction(
         async (tx) => {
-          const stored = await tx.lockPartitionOffset(group, topic, partition);
+          const { nextOffset: stored, packHorizons } = await tx.lockPartitionOffset(
+            group,
+            topic,
+            partition,
+            packMonthsOf(decoded.flatMap((d) => (d.accepted ? [d.accepted.result.time] : []))),
+          );
           const from = stored === null ? null : BigInt(stored);
           const fresh =
             from === null ? decoded : decoded.filter((d) => BigInt(d.message.offset) >= from);
@@ -156,6 +162,7 @@ export class IngestBatch {
               controlId: result.controlId,
               time: result.time,
             })),
+            packHorizons,
           );
           await tx.saveOffset(group, topic, partition, report.nextOffset);
           for (const r of rejects) report.rejected[r.code] = (report.rejected[r.code] ?? 0) + 1;

@@ -407,6 +407,43 @@ export class ResultPackRepository {
   }
 }
 
+/** The months (UTC month starts, ascending, once each) of these instants. */
+export function packMonthsOf(times: Iterable<Date>): number[] {
+  const months = new Set<number>();
+  for (const time of times) months.add(monthStart(time.getTime()));
+  return [...months].sort((a, b) => a - b);
+}
+
+/**
+ * An expression taking the pack locks of the months in parameter `months` (int[] of monthKey)
+ * shared, in order; parameter `lockClass` is PACK_LOCK_CLASS.
+ */
+export function lockPackMonthsSql(lockClass: string, months: string): string {
+  return `(SELECT count(pg_advisory_xact_lock_shared(${lockClass}, k))
+    FROM (SELECT unnest(${months}::int[]) AS k ORDER BY 1) s)`;
+}
+
+/**
+ * An expression giving the pack horizons of the months in parameter `months` (date[]) as one
+ * JSON text `{"<month, epoch ms>": <horizon, epoch ms>}`, null when none. Must run in a
+ * statement after the one taking the month locks, to see what a packer holding one committed.
+ */
+export function packHorizonsSql(months: string): string {
+  return `(SELECT json_object_agg(
+      (extract(epoch FROM month) * 1000)::int8, (extract(epoch FROM horizon) * 1000)::int8
+    )::text FROM result_pack_months WHERE month = ANY(${months}::date[]))`;
+}
+
+/** Reads {@link packHorizonsSql}'s JSON: month start (ms) → horizon (ms). */
+export function parsePackHorizons(json: string | null): Map<number, number> {
+  const out = new Map<number, number>();
+  if (json === null) return out;
+  for (const [month, horizon] of Object.entries(JSON.parse(json) as Record<string, number>)) {
+    out.set(Number(month), horizon);
+  }
+  return out;
+}
+
 /**
  * In an ingest transaction that stores `rows`: invalidates the packs that should hold one of
  * them (a result older than its month's pack horizon, i.e. late), or marks a pair's month for
@@ -416,25 +453,27 @@ export class ResultPackRepository {
 export async function invalidateResultPacks(
   client: ClientBase,
   rows: ReadonlyArray<{ serviceId: string; controlId: string; time: Date }>,
+  /** The horizons read after taking the month locks (ingest reads them with its offsets). */
+  lockedHorizons?: ReadonlyMap<number, number>,
 ): Promise<number> {
   if (rows.length === 0) return 0;
-  const months = new Set<number>();
-  for (const row of rows) months.add(monthStart(row.time.getTime()));
-  const sorted = [...months].sort((a, b) => a - b);
-  await client.query(
-    `SELECT pg_advisory_xact_lock_shared($1, k) FROM (SELECT unnest($2::int[]) AS k ORDER BY 1) s`,
-    [PACK_LOCK_CLASS, sorted.map(monthKey)],
-  );
-  // Read after the locks: a packer that held one has committed, and its horizon is visible.
-  const horizons = new Map(
-    (
-      await client.query<{ month: Date; horizon: Date }>(
-        `SELECT month::timestamp AT TIME ZONE 'UTC' AS month, horizon FROM result_pack_months
-          WHERE month = ANY($1::date[])`,
-        [sorted.map(monthDate)],
-      )
-    ).rows.map((row) => [row.month.getTime(), row.horizon.getTime()]),
-  );
+  let horizons = lockedHorizons;
+  if (horizons === undefined) {
+    const months = packMonthsOf(rows.map((row) => row.time));
+    await client.query(`SELECT ${lockPackMonthsSql('$1', '$2')}`, [
+      PACK_LOCK_CLASS,
+      months.map(monthKey),
+    ]);
+    // Read after the locks: a packer that held one has committed, and its horizon is visible.
+    horizons = parsePackHorizons(
+      (
+        await client.query<{ horizons: string | null }>(
+          `SELECT ${packHorizonsSql('$1')} AS horizons`,
+          [months.map(monthDate)],
+        )
+      ).rows[0]?.horizons ?? null,
+    );
+  }
   if (horizons.size === 0) return 0;
   const earliest = new Map<
     string,

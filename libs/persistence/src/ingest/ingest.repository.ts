@@ -3,7 +3,15 @@ import { pipeline } from 'node:stream/promises';
 import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { invalidateResultPacks } from '../effectiveness/result-packs';
+import {
+  PACK_LOCK_CLASS,
+  invalidateResultPacks,
+  lockPackMonthsSql,
+  packHorizonsSql,
+  monthDate as packMonthDate,
+  monthKey as packMonthKey,
+  parsePackHorizons,
+} from '../effectiveness/result-packs';
 
 export type StoredOutcome = 'pass' | 'fail' | 'error' | 'not_applicable';
 
@@ -70,22 +78,35 @@ export class IngestTransaction {
 
   /**
    * Serialises the writers of one partition (during a rebalance the old and the new owner may
-   * overlap) and returns the offset stored for it, read after the lock so it is current.
+   * overlap) and returns the offset stored for it, read after the lock so it is current. Also
+   * takes the result-pack locks of `packMonths` (the months of the batch's results) shared and
+   * reads their pack horizons after them, for {@link invalidateResultPacks}: two statements in
+   * all, the same round trips as without packs.
    */
   async lockPartitionOffset(
     group: string,
     topic: string,
     partition: number,
-  ): Promise<string | null> {
+    packMonths: readonly number[] = [],
+  ): Promise<{ nextOffset: string | null; packHorizons: Map<number, number> }> {
     await this.client.query(
-      `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2 || ':' || $3::text))`,
-      [group, topic, partition],
+      `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2 || ':' || $3::text)),
+              ${lockPackMonthsSql('$4', '$5')}`,
+      [group, topic, partition, PACK_LOCK_CLASS, packMonths.map(packMonthKey)],
     );
-    const { rows } = await this.client.query<{ next_offset: string }>(
-      `SELECT next_offset FROM ingest_offsets WHERE consumer_group = $1 AND topic = $2 AND partition = $3`,
-      [group, topic, partition],
+    const { rows } = await this.client.query<{
+      next_offset: string | null;
+      horizons: string | null;
+    }>(
+      `SELECT (SELECT next_offset FROM ingest_offsets
+                WHERE consumer_group = $1 AND topic = $2 AND partition = $3) AS next_offset,
+              ${packHorizonsSql('$4')} AS horizons`,
+      [group, topic, partition, packMonths.map(packMonthDate)],
     );
-    return rows[0]?.next_offset ?? null;
+    return {
+      nextOffset: rows[0]?.next_offset ?? null,
+      packHorizons: parsePackHorizons(rows[0]?.horizons ?? null),
+    };
   }
 
   /** The content hashes already stored for these identities (keyed `source\n id`). */
@@ -221,8 +242,9 @@ export class IngestTransaction {
    */
   async invalidateResultPacks(
     rows: ReadonlyArray<{ serviceId: string; controlId: string; time: Date }>,
+    packHorizons: ReadonlyMap<number, number>,
   ): Promise<number> {
-    return invalidateResultPacks(this.client, rows);
+    return invalidateResultPacks(this.client, rows, packHorizons);
   }
 
   async saveOffset(
