@@ -27,6 +27,7 @@ import {
   migrateUp,
 } from '@vigil/persistence';
 import { startApi } from '../support/api-process';
+import { type IngestLoad, startIngestLoad } from './ingest-load';
 import { EvaluatorMetrics } from '../../apps/evaluator/src/jobs/evaluator-metrics';
 import type { JobRunner } from '../../apps/evaluator/src/jobs/job-runner';
 import type { LeaderElection } from '../../apps/evaluator/src/jobs/leader-election.service';
@@ -335,18 +336,15 @@ async function main(): Promise<void> {
     `results: ${n}; pairs: ${SERVICES * CONTROLS}; frequencies: ${FREQUENCIES.join(', ')}`,
   );
   const api = await startApi({ databaseUrl: url, port: PORT, adminKey: ADMIN_KEY });
-  const figures: Figures[] = [];
-  try {
+  const measureAll = async (): Promise<Figures[]> => {
     const services = Array.from({ length: Math.min(SERVICES, 10) }, (_, s) => serviceId(s));
-    figures.push(
+    return [
       await measure(
         'service, 365 days',
         services.map((s) => `/api/v1/services/${s}/effectiveness?window=P365D`),
         30,
         50,
       ),
-    );
-    figures.push(
       await measure(
         'pair with slots, 90 days',
         services.flatMap((s) =>
@@ -355,16 +353,36 @@ async function main(): Promise<void> {
         100,
         20,
       ),
-    );
-    figures.push(
       await measure(
         'criterion, 90 days',
         ['CC6.1', 'CC7.2', 'A1.2'].map((c) => `/api/v1/criteria/${c}/effectiveness`),
         10,
         100,
       ),
-    );
-    figures.push(await measure('fleet, 90 days', ['/api/v1/effectiveness'], 5, 300));
+      await measure('fleet, 90 days', ['/api/v1/effectiveness'], 5, 300),
+    ];
+  };
+  let figures: Figures[];
+  let loaded: { figures: Figures[]; ingest: Awaited<ReturnType<IngestLoad['stop']>> } | null = null;
+  try {
+    figures = await measureAll();
+    // BENCH_UNDER_INGEST=0 skips the same reads while ingest runs at full speed.
+    if (process.env.BENCH_UNDER_INGEST !== '0') {
+      const records = Number(process.env.BENCH_LOAD_N ?? '600000');
+      console.log(`producing ${records} fresh results for the ingest load…`);
+      const load = await startIngestLoad({
+        databaseUrl: url,
+        brokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:9092',
+        records,
+      });
+      let underLoad: Figures[] = [];
+      try {
+        await load.started();
+        underLoad = await measureAll();
+      } finally {
+        loaded = { figures: underLoad, ingest: await load.stop() };
+      }
+    }
   } finally {
     api.kill('SIGTERM');
     await once(api, 'exit');
@@ -377,6 +395,23 @@ async function main(): Promise<void> {
     console.log(
       `| ${f.name} | ${f.requests} | ${f.p50.toFixed(1)} | ${f.p95.toFixed(1)} | ${f.p99.toFixed(1)} | ${f.target} |`,
     );
+  }
+  if (loaded) {
+    const { ingest } = loaded;
+    console.log(
+      `\nthe same reads while ingest stored ${ingest.stored} results in ${ingest.seconds.toFixed(1)} s (${ingest.rate}/s)${
+        ingest.stillBusy
+          ? ', still busy when the reads ended'
+          : ' — ingest FINISHED before the reads did'
+      }:`,
+    );
+    console.log('| query | p50 ms | p95 ms | p99 ms | p95 under ingest / idle (target ≤ 2) |');
+    console.log('|---|---|---|---|---|');
+    loaded.figures.forEach((f, i) => {
+      console.log(
+        `| ${f.name} | ${f.p50.toFixed(1)} | ${f.p95.toFixed(1)} | ${f.p99.toFixed(1)} | ${(f.p95 / figures[i].p95).toFixed(2)} |`,
+      );
+    });
   }
   if (snapshot) {
     console.log(
