@@ -15,7 +15,7 @@ import type { PairScope } from '../catalog/catalog.records';
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { parseEpochSeconds } from './epoch-seconds';
 import { COLUMN_CODE_OF_LETTER, ResultColumnsBuilder } from './result-columns';
-import { ResultPackRepository, monthStart, walkPacks } from './result-packs';
+import { ResultPackRepository, monthStart, walkCapacity, walkPacks } from './result-packs';
 import { scopeIntervals, versionAt, type PairScopeSource } from './pair-scope';
 
 /** One evaluated (service, control) pair: what the API, the evaluator and the exports show. */
@@ -373,7 +373,8 @@ export class EffectivenessQuery {
         monthStart(fromMonth - 1), // the month before: the context of a window starting early
         monthStart(to - 1),
       );
-      packed = packs.map((list) => walkPacks(list, from, to));
+      const builders = ResultColumnsBuilder.slices(packs.map((list) => walkCapacity(list, from)));
+      packed = packs.map((list, k) => walkPacks(list, from, to, builders[k]));
     }
     const lean = (await this.printsShortestFloats()) ? 'lean' : 'leanNumeric';
     const rows = await this.dataSource.query<PairResultsRow[]>(

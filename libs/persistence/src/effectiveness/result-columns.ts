@@ -11,9 +11,29 @@ export class ResultColumnsBuilder implements ResultColumns {
     this.codes = new Uint8Array(capacity);
   }
 
+  /**
+   * Builders over consecutive slices of one pair of arrays, one per capacity: a chunk of pairs
+   * then allocates two array buffers instead of two per pair (each one external memory the
+   * garbage collector accounts for). A builder outgrowing its slice moves to arrays of its own.
+   */
+  static slices(capacities: readonly number[]): ResultColumnsBuilder[] {
+    let total = 0;
+    for (const capacity of capacities) total += capacity;
+    const times = new Float64Array(total);
+    const codes = new Uint8Array(total);
+    let offset = 0;
+    return capacities.map((capacity) => {
+      const builder = new ResultColumnsBuilder(0);
+      builder.times = times.subarray(offset, offset + capacity);
+      builder.codes = codes.subarray(offset, offset + capacity);
+      offset += capacity;
+      return builder;
+    });
+  }
+
   /** Appends a result; `code` as in {@link ResultColumns} (outcome code, + LATE_FLAG). */
   push(time: number, code: number): void {
-    if (this.length === this.times.length) this.grow(this.length * 2);
+    if (this.length === this.times.length) this.grow(Math.max(16, this.length * 2));
     this.times[this.length] = time;
     this.codes[this.length] = code;
     this.length++;

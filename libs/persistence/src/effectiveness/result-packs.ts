@@ -135,6 +135,19 @@ export function lastResultsBefore(
 const NOT_APPLICABLE = OUTCOME_CODES.not_applicable;
 
 /**
+ * Room for what {@link walkPacks} gathers from these packs: their results from `from`'s month
+ * on, the context, and the results after the packs (today's, read from `results`).
+ */
+export function walkCapacity(packs: readonly StoredPack[], from: number): number {
+  const fromMonth = monthStart(from);
+  let capacity = 64;
+  for (const pack of packs) {
+    if (pack.month >= fromMonth && pack.data) capacity += pack.data.length / PACK_RECORD_BYTES;
+  }
+  return capacity;
+}
+
+/**
  * A pair's results for the window `[from, to)` from its packs (ordered by month, from the
  * month before `from`'s on), as far as the packs reach without a gap: a month without a pack,
  * an invalidated pack, or a pack covering only part of its month ends the walk.
@@ -149,14 +162,10 @@ export function walkPacks(
   packs: readonly StoredPack[],
   from: number,
   to: number,
+  results = new ResultColumnsBuilder(walkCapacity(packs, from)),
 ): { results: ResultColumnsBuilder; withContext: boolean; rawFrom: number } {
   const fromMonth = monthStart(from);
   const current = packs.find((p) => p.month === fromMonth);
-  let capacity = 64; // the context, and room for the day after the packs before it grows
-  for (const pack of packs) {
-    if (pack.month >= fromMonth && pack.data) capacity += pack.data.length / PACK_RECORD_BYTES;
-  }
-  const results = new ResultColumnsBuilder(capacity);
   if (current === undefined || current.data === null || current.coveredUntil < from) {
     return { results, withContext: false, rawFrom: from };
   }
