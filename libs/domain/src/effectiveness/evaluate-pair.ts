@@ -69,7 +69,12 @@ export function evaluatePair(input: PairEvaluationInput): {
   const inScopeMs = inScopeDuration(scopes, window);
 
   const effectiveness: PairEffectiveness = {
-    ...occurrences,
+    // Listed, not spread (see evaluatePairSummaryOfColumns).
+    expectedOccurrences: occurrences.expectedOccurrences,
+    passedOccurrences: occurrences.passedOccurrences,
+    failedOccurrences: occurrences.failedOccurrences,
+    missedOccurrences: occurrences.missedOccurrences,
+    notApplicableOccurrences: occurrences.notApplicableOccurrences,
     deviations: deviations(occurrences),
     deviationRate: deviationRate(occurrences),
     coverage: coverage(occurrences),

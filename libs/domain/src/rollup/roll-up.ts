@@ -54,11 +54,11 @@ export function rollUp(pairs: readonly PairEffectiveness[]): EffectivenessRollup
   const compliance = { compliant: 0, considered: 0 };
   let remediatedSeconds = 0;
 
+  const sumKeys = Object.keys(sums) as (keyof typeof sums)[];
+  const countKeys = Object.keys(resultCounts) as (keyof ResultCounts)[];
   for (const pair of pairs) {
-    for (const key of Object.keys(sums) as (keyof typeof sums)[]) sums[key] += pair[key];
-    for (const key of Object.keys(resultCounts) as (keyof ResultCounts)[]) {
-      resultCounts[key] += pair.resultCounts[key];
-    }
+    for (const key of sumKeys) sums[key] += pair[key];
+    for (const key of countKeys) resultCounts[key] += pair.resultCounts[key];
     compliance.compliant += pair.complianceSeconds.compliant;
     compliance.considered += pair.complianceSeconds.considered;
     if (pair.mttrSeconds !== null) remediatedSeconds += pair.mttrSeconds * pair.remediatedEpisodes;
