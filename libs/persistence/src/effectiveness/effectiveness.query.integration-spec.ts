@@ -231,6 +231,8 @@ describe(EffectivenessQuery.name, () => {
             to: new Date(BASE + fromOffset + length),
           };
           const now = new Date(BASE + 130 * DAY);
+          // Packed in two steps, as the daily runs do: the second extends the first's months.
+          await packs.packUntil(new Date(BASE + Math.floor(horizonDay / 2) * DAY));
           await packs.packUntil(new Date(BASE + horizonDay * DAY));
           // Each pack holds exactly its pair's results of [month, covered_until), in order.
           const stored = await client.query<{

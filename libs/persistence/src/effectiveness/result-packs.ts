@@ -238,7 +238,16 @@ const PACK_AGGREGATE = `
 
 export interface PackRunReport {
   /** Months whose packs were (re)built for every pair, with the time each took. */
-  months: Array<{ month: string; until: string; packs: number; results: number; ms: number }>;
+  months: Array<{
+    month: string;
+    until: string;
+    /** Packs written, and the results read for them. */
+    packs: number;
+    results: number;
+    /** Whether the month was extended from where it was packed, rather than packed whole. */
+    extended: boolean;
+    ms: number;
+  }>;
   /** Packs rebuilt after a late result invalidated them. */
   repacked: number;
 }
@@ -296,28 +305,59 @@ export class ResultPackRepository {
     return report;
   }
 
-  /** Packs `[month, until)` for every pair with results there, in one transaction. */
-  async packMonth(month: number, until: number): Promise<{ packs: number; results: number }> {
+  /**
+   * Packs `[month, until)` for every pair with results there, in one transaction. A month
+   * already packed up to some instant is extended from there: only the new days' results are
+   * read and appended (they all come after the packed ones), so the daily run over the current
+   * month holds its lock for a day's results, not the month's.
+   */
+  async packMonth(
+    month: number,
+    until: number,
+  ): Promise<{ packs: number; results: number; extended: boolean }> {
     return this.inMonthTransaction(month, async (client) => {
-      await client.query(
+      const { rows } = await client.query<{ packed_until: Date }>(
         `INSERT INTO result_pack_months (month, horizon, packed_until)
          VALUES ($1::date, $2, $1::date::timestamp AT TIME ZONE 'UTC')
-         ON CONFLICT (month) DO UPDATE SET horizon = GREATEST(result_pack_months.horizon, excluded.horizon)`,
+         ON CONFLICT (month) DO UPDATE SET horizon = GREATEST(result_pack_months.horizon, excluded.horizon)
+         RETURNING packed_until`,
         [monthDate(month), new Date(until)],
       );
+      const packedUntil = rows[0].packed_until.getTime();
+      const extend = packedUntil > month && packedUntil < until;
+      if (extend) {
+        // Every valid pack of the month covers [month, packedUntil): it now covers the new
+        // days too, with their results appended below (most pairs have some).
+        await client.query(
+          `UPDATE result_packs SET covered_until = $3
+            WHERE month = $1::date AND covered_until = $2 AND data IS NOT NULL`,
+          [monthDate(month), new Date(packedUntil), new Date(until)],
+        );
+      }
       const packed = await client.query<{ packs: string; results: string | null }>(
-        `WITH packed AS (
-           INSERT INTO result_packs AS p (service_id, control_id, month, covered_until, result_count, data)
-           SELECT r.service_id, r.control_id, $1::date, $3, count(*), ${PACK_AGGREGATE}
+        `WITH agg AS (
+           SELECT r.service_id, r.control_id, count(*) AS n, ${PACK_AGGREGATE} AS data
              FROM results r
             WHERE r.time >= $2 AND r.time < $3
             GROUP BY r.service_id, r.control_id
-           ON CONFLICT (service_id, control_id, month) DO UPDATE SET
-             covered_until = excluded.covered_until, result_count = excluded.result_count,
-             data = excluded.data, packed_at = now()
-           RETURNING result_count)
-         SELECT count(*) AS packs, sum(result_count) AS results FROM packed`,
-        [monthDate(month), new Date(month), new Date(until)],
+         ), packed AS (
+           INSERT INTO result_packs AS p (service_id, control_id, month, covered_until, result_count, data)
+           SELECT service_id, control_id, $1::date, $3, n, data FROM agg
+           ON CONFLICT (service_id, control_id, month) DO UPDATE SET ${
+             extend
+               ? // A pack that did not cover exactly [month, packedUntil) (invalidated, or
+                 // short) becomes invalid: the repair below rebuilds it whole.
+                 `data = CASE WHEN p.covered_until = $3 AND p.data IS NOT NULL
+                              THEN p.data || excluded.data END,
+                  result_count = CASE WHEN p.covered_until = $3 AND p.data IS NOT NULL
+                                      THEN p.result_count + excluded.result_count ELSE 0 END,
+                  covered_until = GREATEST(p.covered_until, excluded.covered_until)`
+               : `covered_until = excluded.covered_until, result_count = excluded.result_count,
+                  data = excluded.data`
+           }, packed_at = now()
+           RETURNING 1)
+         SELECT (SELECT count(*) FROM packed) AS packs, (SELECT sum(n) FROM agg) AS results`,
+        [monthDate(month), new Date(extend ? packedUntil : month), new Date(until)],
       );
       await client.query(
         `UPDATE result_pack_months SET packed_until = GREATEST(packed_until, $2) WHERE month = $1::date`,
@@ -326,6 +366,7 @@ export class ResultPackRepository {
       return {
         packs: Number(packed.rows[0]?.packs ?? 0),
         results: Number(packed.rows[0]?.results ?? 0),
+        extended: extend,
       };
     });
   }
