@@ -77,8 +77,9 @@ const UNIT_SEPARATOR = '\u001f';
  * The results of a chunk of pairs in one round trip: every result in `[raw_from, to)` (the
  * pair's `raw_from` is `from`, or where its result packs end) plus, unless the packs gave them
  * (`with_context` false), the latest result before `from` and the latest non-`not_applicable`
- * one before `from` (the context SPEC §5.7 and §5.8 need), each pair's list packed into compact strings (one character per outcome, upper case
- * when late) so a year of a service is one small result set.
+ * one before `from` (the context SPEC §5.7 and §5.8 need), each pair's list packed into
+ * compact strings (one character per outcome, upper case when late) so a year of a service is
+ * one small result set.
  */
 function pairResultsSql(windowResults: string, withContext = true): string {
   // Without context the statement leaves out the two lookups before `from`: planning them over

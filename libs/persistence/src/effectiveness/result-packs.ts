@@ -65,7 +65,7 @@ function viewOf(data: Buffer): DataView {
 
 function codeAt(view: DataView, index: number): number {
   const letter = view.getUint8(index * PACK_RECORD_BYTES + 8);
-  const code = letter < 256 ? COLUMN_CODE_OF_LETTER[letter] : -1;
+  const code = COLUMN_CODE_OF_LETTER[letter];
   if (code < 0) throw new Error(`unknown outcome code ${letter} in a result pack`);
   return code;
 }
@@ -155,8 +155,9 @@ export function walkCapacity(packs: readonly StoredPack[], from: number): number
  * `results` holds, in order, the context — the latest result before `from` and the latest
  * non-`not_applicable` one (once when they are the same) — then the window's results in
  * `[from, rawFrom)`; the rest of the window is in `results`. `withContext` is false when the
- * packs cannot tell the context (no pack reaching `from`, or neither result in the two months
- * before it): then `results` starts at the window and the context must be read from `results`.
+ * packs cannot tell the context (no valid pack of `from`'s month reaching `from`, or one of the
+ * two results in neither that month nor a whole pack of the month before): then `results`
+ * starts at the window and the context must be read from the table.
  */
 export function walkPacks(
   packs: readonly StoredPack[],
