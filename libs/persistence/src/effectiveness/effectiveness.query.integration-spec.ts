@@ -254,8 +254,20 @@ describe(EffectivenessQuery.name, () => {
             );
           }
           const packed = await new EffectivenessQuery(ds).evaluatePairs({ ...window, now });
+          const packedReference = await reference({ ...window, now });
           expect(packed.map((p) => p.effectiveness)).toEqual(
-            (await reference({ ...window, now })).map((p) => p.effectiveness),
+            packedReference.map((p) => p.effectiveness),
+          );
+          // With slots (ids and evidence from results, the context from the packs).
+          const withSlots = await new EffectivenessQuery(ds).evaluatePairs({
+            ...window,
+            now,
+            withSlots: true,
+          });
+          expect(
+            withSlots.map((p) => ({ effectiveness: p.effectiveness, slots: p.slots })),
+          ).toEqual(
+            packedReference.map((p) => ({ effectiveness: p.effectiveness, slots: p.slots })),
           );
 
           // Late results, stored the way ingest stores them: in the transaction that invalidates.

@@ -161,10 +161,11 @@ const PAIR_RESULTS_SQL = {
   evidence: pairResultsSql(EVIDENCE_WINDOW_RESULTS),
 };
 
-/** The lean variants for chunks whose every context came from result packs. */
+/** The variants for chunks whose every context came from result packs. */
 const PAIR_RESULTS_WITHOUT_CONTEXT_SQL = {
   lean: pairResultsSql(leanWindowResults(`date_part('epoch', r.time)::text`), false),
   leanNumeric: pairResultsSql(leanWindowResults(`extract(epoch FROM r.time)::text`), false),
+  evidence: pairResultsSql(EVIDENCE_WINDOW_RESULTS, false),
 };
 
 /**
@@ -367,23 +368,31 @@ export class EffectivenessQuery {
     const from = window.from.getTime();
     const to = window.to.getTime();
     let packed: Array<ReturnType<typeof walkPacks>> | null = null;
-    if (!withEvidence && to > from) {
+    if (to > from) {
       const fromMonth = monthStart(from);
+      // With evidence (slots) the window's results come from `results`, for their ids and
+      // evidence; the packs still give the context, which no slot holds (it is before `from`).
       const packs = await this.packs.findPacks(
         chunk,
         monthStart(fromMonth - 1), // the month before: the context of a window starting early
-        monthStart(to - 1),
+        withEvidence ? fromMonth : monthStart(to - 1),
       );
-      const builders = ResultColumnsBuilder.slices(packs.map((list) => walkCapacity(list, from)));
-      packed = packs.map((list, k) => walkPacks(list, from, to, builders[k]));
+      if (withEvidence) {
+        packed = packs.map((list) => walkPacks(list, from, from, new ResultColumnsBuilder(2)));
+      } else {
+        const builders = ResultColumnsBuilder.slices(packs.map((list) => walkCapacity(list, from)));
+        packed = packs.map((list, k) => walkPacks(list, from, to, builders[k]));
+      }
     }
-    const lean = (await this.printsShortestFloats()) ? 'lean' : 'leanNumeric';
+    const variant = withEvidence
+      ? 'evidence'
+      : (await this.printsShortestFloats())
+        ? 'lean'
+        : 'leanNumeric';
     const rows = await this.dataSource.query<PairResultsRow[]>(
-      withEvidence
-        ? PAIR_RESULTS_SQL.evidence
-        : packed?.every((p) => p.withContext)
-          ? PAIR_RESULTS_WITHOUT_CONTEXT_SQL[lean]
-          : PAIR_RESULTS_SQL[lean],
+      packed?.every((p) => p.withContext)
+        ? PAIR_RESULTS_WITHOUT_CONTEXT_SQL[variant]
+        : PAIR_RESULTS_SQL[variant],
       [
         chunk.map((p) => p.serviceId),
         chunk.map((p) => p.controlId),
@@ -397,9 +406,14 @@ export class EffectivenessQuery {
       ],
     );
     return rows.map((row, k): PairResults => {
-      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
-      if (withEvidence) return context.concat(unpack(row.codes, row.times, row.ids, row.uris));
       const fromPacks = packed?.[k];
+      if (withEvidence) {
+        const context = fromPacks?.withContext
+          ? resultPointsOf(fromPacks.results)
+          : unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
+        return context.concat(unpack(row.codes, row.times, row.ids, row.uris));
+      }
+      const context = unpack(row.ctx_codes, row.ctx_times, row.ctx_ids, row.ctx_uris);
       let results: ResultColumnsBuilder;
       if (fromPacks === undefined) {
         results = new ResultColumnsBuilder(256);
