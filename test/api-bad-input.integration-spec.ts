@@ -265,6 +265,14 @@ describe('the API under bad input', () => {
     return agent[verb](url).set('Authorization', `Bearer ${admin}`);
   };
   const get = (url: string) => call('GET', url);
+  /** The route's request at `url`, with its example body when it takes one. */
+  const send = (route: ApiRoute, url: string) => {
+    if (route.method === 'GET') return get(url);
+    const example = route.example(context);
+    return call(route.method, url)
+      .set('Content-Type', example.contentType ?? 'application/json')
+      .send(example.body ?? '');
+  };
 
   beforeAll(async () => {
     [db, topics] = await Promise.all([createTestDatabase(), createTestTopics(1)]);
@@ -325,12 +333,7 @@ describe('the API under bad input', () => {
       const values = [...BY_KIND[kind], ...HOSTILE];
       for (const raw of values) {
         const url = withParam(route, context, name, raw, isolate(name));
-        const example = route.example(context);
-        const res = await (route.method === 'GET'
-          ? get(url)
-          : call(route.method, url)
-              .set('Content-Type', example.contentType ?? 'application/json')
-              .send(example.body ?? ''));
+        const res = await send(route, url);
         const answer = answerOf(`${operation} ${name}=${raw.slice(0, 40)}`, res);
         // Free text may be fine (200); an undecodable path (%FF) has no parameter value to name.
         const free = kind === 'text' && res.status === 200;
@@ -382,12 +385,7 @@ describe('the API under bad input', () => {
           `${enc(value)}&${name}=${enc(value)}`,
           isolate(name),
         );
-        const example = route.example(context);
-        const res = await (route.method === 'GET'
-          ? get(url)
-          : call(route.method, url)
-              .set('Content-Type', example.contentType ?? 'application/json')
-              .send(example.body ?? ''));
+        const res = await send(route, url);
         const answer = answerOf(`${operation} ${name} twice`, res);
         // Free text and lists (outcome=fail&outcome=error) may take repetition.
         if ((kind === 'text' || LISTS.has(name)) && answer.status === 200) return;

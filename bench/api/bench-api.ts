@@ -17,10 +17,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { migrateUp } from '@vigil/persistence';
 import { startApi } from '../support/api-process';
+import { deriveDailyRollups, withClient } from '../support/db';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -64,16 +64,6 @@ function databaseUrl(base: string, database: string): string {
   const url = new URL(base);
   url.pathname = `/${database}`;
   return url.toString();
-}
-
-async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function metaValue(url: string, key: string): Promise<string | null> {
@@ -173,18 +163,7 @@ async function seedOwnDatabase(base: string, now: number): Promise<string> {
     );
     await client.query(`SELECT setval('results_seq', (SELECT max(seq) FROM results))`);
     // What the ingest keeps per (service, control, UTC day), derived from the rows above.
-    await client.query(`
-      INSERT INTO daily_rollups (service_id, control_id, day, pass_count, fail_count, error_count,
-        not_applicable_count, late_count, first_time, last_time, last_outcome, pass_hours, fail_hours, not_applicable_hours)
-      SELECT service_id, control_id, (time AT TIME ZONE 'UTC')::date,
-        count(*) FILTER (WHERE outcome = 'pass'), count(*) FILTER (WHERE outcome = 'fail'),
-        count(*) FILTER (WHERE outcome = 'error'), count(*) FILTER (WHERE outcome = 'not_applicable'),
-        count(*) FILTER (WHERE late), min(time), max(time),
-        (array_agg(outcome ORDER BY time DESC, vigil_outcome_rank(outcome) DESC))[1],
-        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'pass'), 0),
-        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome IN ('fail', 'error')), 0),
-        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'not_applicable'), 0)
-      FROM results GROUP BY 1, 2, 3`);
+    await deriveDailyRollups(client);
     await client.query(`VACUUM ANALYZE`);
     await client.query(`INSERT INTO vigil_meta (key, value) VALUES ('bench_api_seed', $1)`, [
       seeded,

@@ -14,10 +14,10 @@ import { randomBytes } from 'node:crypto';
 import { get } from 'node:http';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ExportResultsRepository, createDataSource, migrateUp } from '@vigil/persistence';
 import { spawnApi } from '../support/api-process';
+import { withClient } from '../support/db';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const ADMIN_KEY = `bench-export-admin-${randomBytes(12).toString('hex')}`;
@@ -44,16 +44,6 @@ function databaseUrls(): { admin: string; bench: string; name: string } {
   const bench = new URL(url);
   bench.pathname = `/${name}`;
   return { admin: admin.toString(), bench: bench.toString(), name };
-}
-
-async function withClient<T>(url: string, fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   migrateUp,
 } from '@vigil/persistence';
 import { startApi } from '../support/api-process';
+import { deriveDailyRollups } from '../support/db';
 import { type IngestLoad, startIngestLoad } from './ingest-load';
 import { EvaluatorMetrics } from '../../apps/evaluator/src/jobs/evaluator-metrics';
 import type { JobRunner } from '../../apps/evaluator/src/jobs/job-runner';
@@ -194,18 +195,7 @@ async function seed(url: string, now: number): Promise<void> {
     console.log(`COPY ${n} results in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     await client.query(`SELECT setval('results_seq', $1)`, [n + 1]);
     const t1 = Date.now();
-    await client.query(`
-      INSERT INTO daily_rollups (service_id, control_id, day, pass_count, fail_count, error_count,
-        not_applicable_count, late_count, first_time, last_time, last_outcome, pass_hours, fail_hours, not_applicable_hours)
-      SELECT service_id, control_id, (time AT TIME ZONE 'UTC')::date,
-        count(*) FILTER (WHERE outcome = 'pass'), count(*) FILTER (WHERE outcome = 'fail'),
-        count(*) FILTER (WHERE outcome = 'error'), count(*) FILTER (WHERE outcome = 'not_applicable'),
-        count(*) FILTER (WHERE late), min(time), max(time),
-        (array_agg(outcome ORDER BY time DESC, vigil_outcome_rank(outcome) DESC))[1],
-        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'pass'), 0),
-        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome IN ('fail', 'error')), 0),
-        coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int) FILTER (WHERE outcome = 'not_applicable'), 0)
-      FROM results GROUP BY 1, 2, 3`);
+    await deriveDailyRollups(client);
     console.log(`daily_rollups by SQL in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
     await client.query(`VACUUM ANALYZE`);
     await client.query(`INSERT INTO vigil_meta (key, value) VALUES ('bench_scale', $1)`, [

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { BatchConsumer, ConsumedMessage, KafkaClient, OutgoingMessage } from '@vigil/platform';
 import { RECOMPUTE_DAILY_ROLLUPS_SQL } from '@vigil/persistence';
 import { kafkaBrokers } from '../../support/infra';
+import { withClient } from '../../support/seed-effectiveness';
 
 /** Helpers shared by the ingest integration and fault tests (real Kafka, real PostgreSQL). */
 
@@ -108,15 +108,8 @@ export function header(m: ConsumedMessage, name: string): string | undefined {
   return typeof one === 'string' ? one : one.toString('utf8');
 }
 
-export async function withPg<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+/** A fresh connection for `work` (the seeding helpers' `withClient`, by its harness name). */
+export const withPg = withClient;
 
 export async function count(url: string, sql: string, params: unknown[] = []): Promise<number> {
   return withPg(url, async (c) => Number((await c.query<{ n: string }>(sql, params)).rows[0].n));

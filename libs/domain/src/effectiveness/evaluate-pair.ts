@@ -1,19 +1,16 @@
 import { expectedSlots } from '../scope/expected-slots';
 import { inScopeDuration } from '../scope/scope-interval';
 import { assertFiniteInterval } from '../time/instant';
-import { coverage } from './coverage';
-import { deviationRate, deviations } from './deviation-rate';
 import { countOccurrences } from './expected-occurrences';
 import { failureEpisodes, openEpisodes, remediatedEpisodes } from './failure-episodes';
 import { longestDeviationStreak } from './longest-deviation-streak';
-import { meetsMinimumPeriod } from './meets-minimum-period';
 import { mttrSeconds } from './mttr-seconds';
 import type { PairEffectiveness, PairEvaluationInput, SlotEvaluation } from './pair-effectiveness';
+import { pairEffectivenessOf } from './pair-effectiveness-of';
 import { lateResults, resultCounts } from './result-counts';
 import { byTime, type ResultPoint } from './result-point';
 import { slotStatus } from './slot-status';
-import { complianceRatio, complianceTime } from './time-in-compliance';
-import { verdict } from './verdict';
+import { complianceTime } from './time-in-compliance';
 
 function evidenceUris(results: readonly ResultPoint[]): string[] {
   const uris = new Set<string>();
@@ -68,30 +65,17 @@ export function evaluatePair(input: PairEvaluationInput): {
   const compliance = complianceTime(results, { scopes, from: window.from, asOf });
   const inScopeMs = inScopeDuration(scopes, window);
 
-  const effectiveness: PairEffectiveness = {
-    // Listed, not spread (see evaluatePairSummaryOfColumns).
-    expectedOccurrences: occurrences.expectedOccurrences,
-    passedOccurrences: occurrences.passedOccurrences,
-    failedOccurrences: occurrences.failedOccurrences,
-    missedOccurrences: occurrences.missedOccurrences,
-    notApplicableOccurrences: occurrences.notApplicableOccurrences,
-    deviations: deviations(occurrences),
-    deviationRate: deviationRate(occurrences),
-    coverage: coverage(occurrences),
+  const effectiveness = pairEffectivenessOf({
+    occurrences,
     longestDeviationStreak: longestDeviationStreak(statuses),
     remediatedEpisodes: remediatedEpisodes(episodes),
     openEpisodes: openEpisodes(episodes),
     mttrSeconds: mttrSeconds(episodes),
-    timeInCompliance: complianceRatio(compliance),
+    compliance,
     resultCounts: resultCounts(results, window),
     lateResults: lateResults(results, window),
-    verdict: verdict(occurrences, input.tolerableDeviationRate),
-    meetsMinimumPeriod: meetsMinimumPeriod({ scopes, window }),
-    inScopeSeconds: inScopeMs / 1000,
-    complianceSeconds: {
-      compliant: compliance.compliant / 1000,
-      considered: compliance.considered / 1000,
-    },
-  };
+    inScopeMs,
+    tolerableDeviationRate: input.tolerableDeviationRate,
+  });
   return { effectiveness, slots };
 }

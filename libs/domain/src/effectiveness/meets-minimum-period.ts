@@ -13,5 +13,10 @@ export function meetsMinimumPeriod(input: {
   scopes: readonly ScopeInterval[];
   window: Interval;
 }): boolean {
-  return inScopeDuration(input.scopes, input.window) >= MINIMUM_PERIOD_MS;
+  return spansMinimumPeriod(inScopeDuration(input.scopes, input.window));
+}
+
+/** `meetsMinimumPeriod` of a window whose in-scope milliseconds are already measured. */
+export function spansMinimumPeriod(inScopeMs: number): boolean {
+  return inScopeMs >= MINIMUM_PERIOD_MS;
 }

@@ -19,8 +19,6 @@ export const PACK_RECORD_BYTES = 9;
  */
 export const PACK_LOCK_CLASS = 0x5650_4b31; // 'VPK1'
 
-const MONTH_MS_CACHE = new Map<number, number>();
-
 /** The UTC month of an instant, as the first instant of the month (ms). */
 export function monthStart(ms: number): number {
   const d = new Date(ms);
@@ -29,13 +27,8 @@ export function monthStart(ms: number): number {
 
 /** The first instant of the month after the one `monthStartMs` begins. */
 export function nextMonthStart(monthStartMs: number): number {
-  let next = MONTH_MS_CACHE.get(monthStartMs);
-  if (next === undefined) {
-    const d = new Date(monthStartMs);
-    next = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-    MONTH_MS_CACHE.set(monthStartMs, next);
-  }
-  return next;
+  const d = new Date(monthStartMs);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
 /** The month as the lock's second key: months since year 0 (fits an int4). */

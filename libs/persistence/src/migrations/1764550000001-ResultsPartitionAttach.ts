@@ -1,19 +1,21 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-const PARTITION_OF = `
+/** `vigil_ensure_results_partition(month)` creating a missing month with `create`. */
+function ensurePartitionFunction(create: string): string {
+  return `
       CREATE OR REPLACE FUNCTION vigil_ensure_results_partition(month date) RETURNS text
       LANGUAGE plpgsql
       AS $$
       DECLARE
         first_day date := date_trunc('month', month)::date;
         name text := format('results_y%sm%s', to_char(first_day, 'YYYY'), to_char(first_day, 'MM'));
+        lower_bound timestamptz := first_day::timestamp AT TIME ZONE 'UTC';
+        upper_bound timestamptz := (first_day + interval '1 month')::timestamp AT TIME ZONE 'UTC';
       BEGIN
         IF to_regclass(name) IS NULL THEN
           PERFORM pg_advisory_xact_lock(hashtext('vigil_results_partitions'));
           BEGIN
-            EXECUTE format(
-              'CREATE TABLE %I PARTITION OF results FOR VALUES FROM (%L) TO (%L)',
-              name, first_day::timestamp AT TIME ZONE 'UTC', (first_day + interval '1 month')::timestamp AT TIME ZONE 'UTC');
+${create}
           EXCEPTION WHEN duplicate_table THEN
             NULL;
           END;
@@ -21,6 +23,7 @@ const PARTITION_OF = `
         RETURN name;
       END
       $$`;
+}
 
 /**
  * `CREATE TABLE … PARTITION OF results` takes an ACCESS EXCLUSIVE lock on `results`: it waits
@@ -38,33 +41,22 @@ export class ResultsPartitionAttach1764550000001 implements MigrationInterface {
   name = 'ResultsPartitionAttach1764550000001';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`
-      CREATE OR REPLACE FUNCTION vigil_ensure_results_partition(month date) RETURNS text
-      LANGUAGE plpgsql
-      AS $$
-      DECLARE
-        first_day date := date_trunc('month', month)::date;
-        name text := format('results_y%sm%s', to_char(first_day, 'YYYY'), to_char(first_day, 'MM'));
-      BEGIN
-        IF to_regclass(name) IS NULL THEN
-          PERFORM pg_advisory_xact_lock(hashtext('vigil_results_partitions'));
-          BEGIN
+    await queryRunner.query(
+      ensurePartitionFunction(`
             EXECUTE format(
               'CREATE TABLE %I (LIKE results INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)',
               name);
-            EXECUTE format(
-              'ALTER TABLE results ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
-              name, first_day::timestamp AT TIME ZONE 'UTC', (first_day + interval '1 month')::timestamp AT TIME ZONE 'UTC');
-          EXCEPTION WHEN duplicate_table THEN
-            NULL;
-          END;
-        END IF;
-        RETURN name;
-      END
-      $$`);
+            EXECUTE format('ALTER TABLE results ATTACH PARTITION %I FOR VALUES FROM (%L) TO (%L)',
+              name, lower_bound, upper_bound);`),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(PARTITION_OF);
+    // ResultsPartitionRace's function again.
+    await queryRunner.query(
+      ensurePartitionFunction(`
+            EXECUTE format('CREATE TABLE %I PARTITION OF results FOR VALUES FROM (%L) TO (%L)',
+              name, lower_bound, upper_bound);`),
+    );
   }
 }
