@@ -22,15 +22,8 @@ export interface SeedResult {
   evidenceUri?: string;
 }
 
-export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+// A fresh connection for `fn`, closed afterwards (shared with the benchmarks).
+export { withClient } from '../../bench/support/db';
 
 export async function seedCatalog(
   client: Client,
