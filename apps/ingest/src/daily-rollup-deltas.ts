@@ -8,6 +8,8 @@ export interface RollupInput {
   late: boolean;
 }
 
+const DAY_MS = 86_400_000;
+
 /** At equal times the most severe outcome is the day's last one (same rule as the SQL). */
 const OUTCOME_RANK: Record<StoredOutcome, number> = {
   not_applicable: 1,
@@ -24,15 +26,14 @@ const OUTCOME_RANK: Record<StoredOutcome, number> = {
 export function dailyRollupDeltas(results: Iterable<RollupInput>): DailyRollupDelta[] {
   const byKey = new Map<string, DailyRollupDelta>();
   for (const r of results) {
-    const iso = r.time.toISOString();
-    const day = iso.slice(0, 10);
-    const key = `${r.serviceId}\n${r.controlId}\n${day}`;
+    const t = r.time.getTime();
+    const key = `${r.serviceId}\n${r.controlId}\n${Math.floor(t / DAY_MS)}`;
     let d = byKey.get(key);
     if (d === undefined) {
       d = {
         serviceId: r.serviceId,
         controlId: r.controlId,
-        day,
+        day: r.time.toISOString().slice(0, 10),
         passCount: 0,
         failCount: 0,
         errorCount: 0,
@@ -47,8 +48,7 @@ export function dailyRollupDeltas(results: Iterable<RollupInput>): DailyRollupDe
       };
       byKey.set(key, d);
     } else {
-      if (r.time < d.firstTime) d.firstTime = r.time;
-      const t = r.time.getTime();
+      if (t < d.firstTime.getTime()) d.firstTime = r.time;
       const last = d.lastTime.getTime();
       if (t > last || (t === last && OUTCOME_RANK[r.outcome] > OUTCOME_RANK[d.lastOutcome])) {
         d.lastTime = r.time;

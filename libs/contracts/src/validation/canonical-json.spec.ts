@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, sha256Hex } from './canonical-json';
+import fc from 'fast-check';
+import { canonicalJson, canonicalJsonMerged, sha256Hex } from './canonical-json';
 
 describe(canonicalJson.name, () => {
   it('sorts members recursively and drops whitespace', () => {
@@ -32,6 +33,76 @@ describe(sha256Hex.name, () => {
   it('hashes the UTF-8 bytes of the text', () => {
     expect(sha256Hex('✅')).toBe(
       createHash('sha256').update(Buffer.from('✅', 'utf8')).digest('hex'),
+    );
+  });
+});
+
+/** RFC 8785 written the plain way (members collected and joined): what canonicalJson must equal. */
+function referenceCanonicalJson(value: unknown, inArray = false): string | undefined {
+  const v =
+    value !== null && typeof value === 'object' && typeof (value as Date).toJSON === 'function'
+      ? (value as Date).toJSON()
+      : value;
+  if (v === undefined || typeof v === 'function' || typeof v === 'symbol')
+    return inArray ? 'null' : undefined;
+  if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((item) => referenceCanonicalJson(item, true)).join(',')}]`;
+  const members = Object.entries(v as Record<string, unknown>)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([key, item]) => {
+      const text = referenceCanonicalJson(item);
+      return text === undefined ? [] : [`${JSON.stringify(key)}:${text}`];
+    });
+  return `{${members.join(',')}}`;
+}
+
+describe('canonicalJson against the plain reference', () => {
+  it('writes every JSON value, with any strings and key orders, as the reference does', () => {
+    const anyString = fc.string({ unit: 'binary' });
+    fc.assert(
+      fc.property(
+        fc.anything({
+          key: anyString,
+          values: [
+            anyString,
+            fc.double(),
+            fc.integer(),
+            fc.boolean(),
+            fc.constant(null),
+            fc.constant(undefined),
+          ],
+          withDate: true,
+          withNullPrototype: true,
+        }),
+        (value) => {
+          expect(canonicalJson(value)).toBe(referenceCanonicalJson(value) ?? 'null');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('escapes quotes, backslashes, control characters and lone surrogates as JSON.stringify', () => {
+    for (const text of ['"', '\\', '\u0000', '\u001f', '\ud800', 'a\udc00b', '😀', '\u007f']) {
+      expect(canonicalJson({ [text]: text })).toBe(
+        `{${JSON.stringify(text)}:${JSON.stringify(text)}}`,
+      );
+    }
+  });
+});
+
+describe(canonicalJsonMerged.name, () => {
+  it('equals canonicalJson of the merged object, the extra members winning', () => {
+    const record = fc.dictionary(
+      fc.oneof(fc.constantFrom('time', 'data', 'id', '__proto__'), fc.string()),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(record, record, (base, extra) => {
+        expect(canonicalJsonMerged(base, extra)).toBe(canonicalJson({ ...base, ...extra }));
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 /**
@@ -13,16 +14,54 @@ export function canonicalJson(value: unknown): string {
   return text ?? 'null';
 }
 
+/**
+ * `canonicalJson({ ...base, ...extra })` without building the merged object (ingest
+ * canonicalises every event this way: its attributes with `time` and `data` replaced).
+ */
+export function canonicalJsonMerged(
+  base: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): string {
+  const keys = Object.keys(base);
+  for (const key of Object.keys(extra)) if (!Object.hasOwn(base, key)) keys.push(key);
+  keys.sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = serialize(Object.hasOwn(extra, key) ? extra[key] : base[key], false);
+    if (member === undefined) continue;
+    if (first) first = false;
+    else out += ',';
+    out += `${quote(key)}:${member}`;
+  }
+  return `${out}}`;
+}
+
 /** Hex SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // crypto.hash (Node ≥ 20.12) is a one-shot digest, about twice as fast as a Hash object.
+  return oneShotHash !== undefined
+    ? oneShotHash('sha256', text, 'hex')
+    : createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-function compareUtf16(a: string, b: string): number {
-  // The default sort order of JS strings is by UTF-16 code units, as RFC 8785 §3.2.3 requires.
-  return a < b ? -1 : a > b ? 1 : 0;
+const oneShotHash = (
+  crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }
+).hash;
+
+/** Characters JSON.stringify escapes in a string: quote, backslash, controls, surrogates. */
+// eslint-disable-next-line no-control-regex -- the control characters are what JSON escapes
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON.stringify writes it; most strings need no escape and skip it. */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
+/**
+ * One value, written into a single growing string (ingest canonicalises every event: this
+ * runs ~2× faster than building arrays of members and joining them).
+ */
 function serialize(input: unknown, inArray: boolean): string | undefined {
   let value = input;
   if (
@@ -34,7 +73,7 @@ function serialize(input: unknown, inArray: boolean): string | undefined {
   }
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
       return Number.isFinite(value) ? JSON.stringify(value) : 'null';
     case 'boolean':
@@ -48,15 +87,26 @@ function serialize(input: unknown, inArray: boolean): string | undefined {
     case 'object': {
       if (value === null) return 'null';
       if (Array.isArray(value)) {
-        return `[${value.map((item: unknown) => serialize(item, true)).join(',')}]`;
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += serialize(value[i], true);
+        }
+        return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      const members: string[] = [];
-      for (const key of Object.keys(record).sort(compareUtf16)) {
+      // The default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
         const member = serialize(record[key], false);
-        if (member !== undefined) members.push(`${JSON.stringify(key)}:${member}`);
+        if (member === undefined) continue;
+        if (first) first = false;
+        else out += ',';
+        out += `${quote(key)}:${member}`;
       }
-      return `{${members.join(',')}}`;
+      return `${out}}`;
     }
   }
 }

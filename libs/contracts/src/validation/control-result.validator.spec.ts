@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { aControlResultEvent, jsonByteLength } from '../testing/control-result.factory';
 import { canonicalJson, sha256Hex } from './canonical-json';
 import {
+  EventRejection,
   DecodeResult,
   Rejection,
   ValidatedResult,
@@ -457,8 +458,38 @@ describe(parseEventTime.name, () => {
     ['2026-01-01T00:59:59+01:00', '2025-12-31T23:59:59.000Z'],
     ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
     ['1970-01-01T00:00:00Z', '1970-01-01T00:00:00.000Z'],
+    ['1970-01-01T00:30:00+00:30', '1970-01-01T00:00:00.000Z'],
   ])('parses %s as %s', (raw, iso) => {
     expect(parseEventTime(raw).toISOString()).toBe(iso);
+  });
+
+  it.each([
+    '1969-12-31T23:59:59Z',
+    '0070-01-01T00:00:00Z', // a two-digit year, not 1970
+    '0099-12-31T23:59:59-23:59',
+    '2026-02-29T00:00:00Z',
+    '2026-11-29T24:00:00Z',
+    '2026-11-29T10:00:60Z',
+  ])('rejects %s', (raw) => {
+    expect(() => parseEventTime(raw)).toThrow(EventRejection);
+  });
+
+  it('reads any instant written with any offset back as that instant', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(9998, 11, 31) }),
+        fc.integer({ min: -(23 * 60 + 59), max: 23 * 60 + 59 }),
+        (instant, offset) => {
+          const local = new Date(instant + offset * 60_000).toISOString().slice(0, 23);
+          const sign = offset < 0 ? '-' : '+';
+          const abs = Math.abs(offset);
+          const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+          const mm = String(abs % 60).padStart(2, '0');
+          expect(parseEventTime(`${local}${sign}${hh}:${mm}`).getTime()).toBe(instant);
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -5,7 +5,7 @@ import {
   Outcome,
   RESOURCE_ID_PATTERN,
 } from '../events/control-result.v1';
-import { canonicalJson, sha256Hex } from './canonical-json';
+import { canonicalJsonMerged, sha256Hex } from './canonical-json';
 import { FUTURE_TOLERANCE_MS, LATE_AFTER_MS, MAX_EVENT_BYTES, RejectionCode } from './rejection';
 
 /** A control result that passed every check of SPEC §3, ready to be stored or produced. */
@@ -121,7 +121,7 @@ export function canonicalEventJson(
   time: Date,
   data: unknown,
 ): string {
-  return canonicalJson({ ...attributes, time: time.toISOString(), data });
+  return canonicalJsonMerged(attributes, { time: time.toISOString(), data });
 }
 
 /** Throws `payload_too_large` when an event of `byteLength` UTF-8 bytes exceeds the limit. */
@@ -374,36 +374,53 @@ function requiredString(event: Record<string, unknown>, name: string, expected: 
 
 /** RFC 3339 `date-time` with a mandatory offset, checked field by field (no Date.parse leniency). */
 export function parseEventTime(raw: string): Date {
-  const fail = (why: string): never => {
-    throw new EventRejection(
-      'invalid_envelope',
-      `time must be an RFC 3339 date-time with offset, e.g. "2026-11-29T10:02:11Z" or "2026-11-29T11:02:11+01:00"; got ${describeValue(raw)} (${why})`,
-      '/time',
-    );
-  };
   const m = RFC3339.exec(raw);
-  if (!m) return fail('not in the form YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)');
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (!m) return badTime(raw, 'not in the form YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)');
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   const fraction = m[7] ?? '';
-  if (month < 1 || month > 12) fail('month out of range');
-  if (day < 1 || day > daysInMonth(year, month)) fail('day out of range for the month');
-  if (hour > 23) fail('hour out of range');
-  if (minute > 59) fail('minute out of range');
-  if (second > 59) fail(second === 60 ? 'leap seconds are not supported' : 'second out of range');
+  if (month < 1 || month > 12) badTime(raw, 'month out of range');
+  if (day < 1 || day > daysInMonth(year, month)) badTime(raw, 'day out of range for the month');
+  if (hour > 23) badTime(raw, 'hour out of range');
+  if (minute > 59) badTime(raw, 'minute out of range');
+  if (second > 59) {
+    badTime(raw, second === 60 ? 'leap seconds are not supported' : 'second out of range');
+  }
   let offsetMinutes = 0;
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
     const offsetMins = Number(m[10]);
-    if (offsetHours > 23 || offsetMins > 59) fail('offset out of range');
+    if (offsetHours > 23 || offsetMins > 59) badTime(raw, 'offset out of range');
     offsetMinutes = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
-  const local = new Date(0);
-  local.setUTCFullYear(year, month - 1, day);
-  local.setUTCHours(hour, minute, second, millis);
-  const instant = local.getTime() - offsetMinutes * 60_000;
-  if (instant < MIN_TIME_MS || instant > MAX_TIME_MS) fail('must lie between 1970 and 9999 UTC');
+  // Date.UTC reads years 0-99 as 1900-1999; those years go the long way.
+  let local: number;
+  if (year >= 100) {
+    local = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  } else {
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, millis);
+    local = date.getTime();
+  }
+  const instant = local - offsetMinutes * 60_000;
+  if (instant < MIN_TIME_MS || instant > MAX_TIME_MS) {
+    badTime(raw, 'must lie between 1970 and 9999 UTC');
+  }
   return new Date(instant);
+}
+
+function badTime(raw: string, why: string): never {
+  throw new EventRejection(
+    'invalid_envelope',
+    `time must be an RFC 3339 date-time with offset, e.g. "2026-11-29T10:02:11Z" or "2026-11-29T11:02:11+01:00"; got ${describeValue(raw)} (${why})`,
+    '/time',
+  );
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
