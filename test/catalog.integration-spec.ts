@@ -742,6 +742,11 @@ describe(CatalogController.name, () => {
       const rollup = `INSERT INTO daily_rollups (service_id, control_id, day, pass_count, fail_count,
           error_count, not_applicable_count, late_count, first_time, last_time, last_outcome)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`;
+      // What ingest appends and the evaluator has not compacted yet: counted as well.
+      const pendingDelta = `INSERT INTO daily_rollup_deltas (service_id, control_id, day, pass_count,
+          fail_count, error_count, not_applicable_count, late_count, first_time, last_time,
+          last_outcome, pass_hours, fail_hours, not_applicable_hours)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, 0, 0)`;
       // An assigned pair: never listed.
       await ds.query(rollup, [
         'payments-api',
@@ -770,7 +775,7 @@ describe(CatalogController.name, () => {
         '2026-03-01T02:00:00Z',
         'fail',
       ]);
-      await ds.query(rollup, [
+      await ds.query(pendingDelta, [
         'identity-service',
         'backup-restore-tested',
         '2026-03-02',

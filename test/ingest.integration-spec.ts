@@ -245,18 +245,39 @@ describe(IngestConsumer.name, () => {
       // Same last time, the more severe outcome wins.
       resultEvent({ service: svc, outcome: 'fail', time: at('22', '30') }),
     ];
-    // Two deliveries, so the second is merged into an existing row.
-    await kafka.send(topics.results, events.slice(0, 3).map(asMessage));
-    await waitFor('first part', async () => (await storedCount(`service_id = $1`, [svc])) === 3);
-    await kafka.send(topics.results, events.slice(3).map(asMessage));
+    // Two deliveries: the tie at 22:30 lies across them. The first one's delta is compacted
+    // before the second arrives, so the view merges a compacted row with a pending delta, and
+    // compacting again merges them in daily_rollups (the function's ON CONFLICT branch).
+    const compact = () =>
+      withPg(db.url, async (c) =>
+        Number(
+          (await c.query<{ n: string }>(`SELECT vigil_compact_daily_rollups(1000000) AS n`)).rows[0]
+            .n,
+        ),
+      );
+    const pending = () =>
+      withPg(
+        db.url,
+        async (c) =>
+          (await c.query(`SELECT 1 FROM daily_rollup_deltas WHERE service_id = $1`, [svc])).rows
+            .length,
+      );
+    await kafka.send(topics.results, [events[0], events[1], events[2], events[4]].map(asMessage));
+    await waitFor('first part', async () => (await storedCount(`service_id = $1`, [svc])) === 4);
+    expect(await pending()).toBeGreaterThanOrEqual(1);
+    expect(await compact()).toBeGreaterThanOrEqual(1);
+    expect(await pending()).toBe(0);
+    await kafka.send(topics.results, [events[3], events[5]].map(asMessage));
     await waitFor('second part', async () => (await storedCount(`service_id = $1`, [svc])) === 6);
-    const row = await withPg(
-      db.url,
-      async (c) =>
-        (await c.query(`SELECT * FROM daily_rollups WHERE service_id = $1`, [svc]))
-          .rows[0] as Record<string, unknown>,
-    );
-    expect(row).toMatchObject({
+    expect(await pending()).toBeGreaterThanOrEqual(1);
+    const current = () =>
+      withPg(
+        db.url,
+        async (c) =>
+          (await c.query(`SELECT * FROM daily_rollups_current WHERE service_id = $1`, [svc]))
+            .rows as Array<Record<string, unknown>>,
+      );
+    const expected = {
       pass_count: 2,
       fail_count: 2,
       error_count: 1,
@@ -268,7 +289,13 @@ describe(IngestConsumer.name, () => {
       pass_hours: (1 << 1) | (1 << 22),
       fail_hours: (1 << 5) | (1 << 7) | (1 << 22),
       not_applicable_hours: 1 << 9,
-    });
+    };
+    const beforeCompaction = await current();
+    expect(beforeCompaction).toHaveLength(1);
+    expect(beforeCompaction[0]).toMatchObject(expected);
+    expect(await compact()).toBeGreaterThanOrEqual(1);
+    expect(await pending()).toBe(0);
+    await expect(current()).resolves.toEqual(beforeCompaction);
     const { stored, recomputed } = await rollupsVsRecomputed(db.url);
     expect(stored).toEqual(recomputed);
   });

@@ -120,7 +120,9 @@ export async function startIngestLoad(options: {
       await client.query(
         `DELETE FROM result_identities WHERE source = '//bench.vigil.dev/query-load'`,
       );
-      await client.query(`DELETE FROM daily_rollups WHERE service_id LIKE '${SERVICE_PREFIX}%'`);
+      for (const table of ['daily_rollups', 'daily_rollup_deltas']) {
+        await client.query(`DELETE FROM ${table} WHERE service_id LIKE '${SERVICE_PREFIX}%'`);
+      }
       await client.query(`DELETE FROM ingest_offsets WHERE consumer_group = $1`, [group]);
       await client.end();
       await kafka.deleteTopics([topic, dlq]).catch(() => undefined);

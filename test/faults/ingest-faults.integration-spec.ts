@@ -87,7 +87,7 @@ describe('ingest under faults', () => {
           `SELECT md5(string_agg(r::text, '|' ORDER BY seq)) AS h FROM results r`,
         );
         const rollups = await c.query<{ h: string }>(
-          `SELECT md5(string_agg(d::text, '|' ORDER BY service_id, control_id, day)) AS h FROM daily_rollups d`,
+          `SELECT md5(string_agg(d::text, '|' ORDER BY service_id, control_id, day)) AS h FROM daily_rollups_current d`,
         );
         return { results: results.rows[0].h, rollups: rollups.rows[0].h };
       });

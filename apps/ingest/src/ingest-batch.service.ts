@@ -66,7 +66,7 @@ export interface IngestBatchSettings {
 /**
  * The ingest use case for one batch of one partition, in ONE PostgreSQL transaction:
  * skip what the stored offset says is applied, dedup within the batch and against
- * result_identities, insert the new results, add them to daily_rollups, store the next
+ * result_identities, insert the new results, append their daily rollup deltas, store the next
  * offset, and dead-letter the rejects (acknowledged by Kafka before the commit: a crash then
  * duplicates a DLQ record, it never loses one). Any thrown error is an infrastructure fault:
  * nothing was committed, and the caller retries the same batch.
@@ -145,7 +145,7 @@ export class IngestBatch {
           await tx.insertNewResults(toInsert.map((a) => toRow(a, receivedAt, topic, partition)));
           const storedNow = toInsert;
           report.stored = storedNow.length;
-          await tx.upsertDailyRollups(
+          await tx.addDailyRollupDeltas(
             dailyRollupDeltas(
               storedNow.map(({ result, late }) => ({
                 serviceId: result.serviceId,

@@ -124,7 +124,7 @@ export async function rollupsVsRecomputed(
       `SELECT service_id, control_id, to_char(day, 'YYYY-MM-DD') AS day, pass_count, fail_count, error_count,
               not_applicable_count, late_count, first_time, last_time, last_outcome,
               pass_hours, fail_hours, not_applicable_hours
-         FROM daily_rollups ORDER BY service_id, control_id, day`,
+         FROM daily_rollups_current ORDER BY service_id, control_id, day`,
     );
     const recomputed = await c.query(RECOMPUTE_DAILY_ROLLUPS_SQL);
     return { stored: stored.rows, recomputed: recomputed.rows };

@@ -14,6 +14,7 @@ import { createEvaluator } from '../bootstrap';
 import { CreatePartitionsJob } from './create-partitions.job';
 import { DetectStatusChangesJob } from './detect-status-changes.job';
 import { LeaderElection } from './leader-election.service';
+import { COMPACT_ROLLUPS_CHUNK, CompactRollupsJob } from './compact-rollups.job';
 import { PackResultsJob } from './pack-results.job';
 import { RefreshSnapshotsJob } from './refresh-snapshots.job';
 
@@ -49,7 +50,9 @@ describe('evaluator', () => {
     const { app } = await createEvaluator(appEnv(db, topics));
     await app.init();
     // The tests drive the jobs with a fixed clock; the real schedule must not interleave.
-    for (const job of app.get(SchedulerRegistry).getCronJobs().values()) void job.stop();
+    const schedule = app.get(SchedulerRegistry);
+    for (const job of schedule.getCronJobs().values()) void job.stop();
+    for (const name of schedule.getIntervals()) schedule.deleteInterval(name);
     apps.push(app);
     return app;
   };
@@ -244,6 +247,44 @@ describe('evaluator', () => {
       } finally {
         await kafka.close();
       }
+    });
+  });
+
+  describe(CompactRollupsJob.name, () => {
+    it('folds a backlog of rollup deltas into daily_rollups in chunks, the merged rollups unchanged', async () => {
+      const job = leader().get(CompactRollupsJob);
+      const read = (sql: string) =>
+        withClient(db.url, async (client) => (await client.query(sql)).rows);
+      // 120,000 deltas over 1,000 (service, control, day) rows: more than two chunks. Each row
+      // gets deltas with equal last times and different outcomes, so the merge rule matters.
+      await withClient(db.url, (client) =>
+        client.query(
+          `INSERT INTO daily_rollup_deltas (service_id, control_id, day, pass_count, fail_count,
+                  error_count, not_applicable_count, late_count, first_time, last_time, last_outcome,
+                  pass_hours, fail_hours, not_applicable_hours)
+           SELECT 'svc-compact-' || (i % 10), 'ctl-' || (i / 10 % 100), DATE '2026-01-01',
+                  1, i % 2, 0, 0, i % 3 / 2, TIMESTAMPTZ '2026-01-01T00:00:00Z' + (i % 7) * interval '1 minute',
+                  TIMESTAMPTZ '2026-01-01T12:00:00Z' + (i % 5) * interval '1 hour',
+                  (ARRAY['pass', 'fail', 'error', 'not_applicable'])[i % 4 + 1], 1 << (i % 24), 0, 0
+             FROM generate_series(1, $1) AS i`,
+          [COMPACT_ROLLUPS_CHUNK * 2 + 20_000],
+        ),
+      );
+      const merged = `SELECT * FROM daily_rollups_current WHERE service_id LIKE 'svc-compact-%'
+                      ORDER BY service_id, control_id, day`;
+      const before = await read(merged);
+      expect(before).toHaveLength(1_000);
+      expect(before[0]).toMatchObject({ pass_count: 120, last_outcome: expect.any(String) });
+
+      await waitFor(() => job.run());
+      await expect(read(`SELECT count(*)::int AS n FROM daily_rollup_deltas`)).resolves.toEqual([
+        { n: 0 },
+      ]);
+      await expect(read(merged)).resolves.toEqual(before);
+      await expect(
+        read(`SELECT * FROM daily_rollups WHERE service_id LIKE 'svc-compact-%'
+              ORDER BY service_id, control_id, day`),
+      ).resolves.toEqual(before);
     });
   });
 

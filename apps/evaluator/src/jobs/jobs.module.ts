@@ -3,11 +3,13 @@ import { Registry } from 'prom-client';
 import {
   EffectivenessQuery,
   EffectivenessSnapshotRepository,
+  IngestRepository,
   ResultPackRepository,
   StatusChangeRepository,
   repositoryProviders,
 } from '@vigil/persistence';
 import { METRICS_REGISTRY } from '@vigil/platform';
+import { CompactRollupsJob } from './compact-rollups.job';
 import { CreatePartitionsJob } from './create-partitions.job';
 import { DetectStatusChangesJob } from './detect-status-changes.job';
 import { EvaluatorMetrics } from './evaluator-metrics';
@@ -27,6 +29,7 @@ import { RefreshSnapshotsJob } from './refresh-snapshots.job';
     ...repositoryProviders(
       EffectivenessQuery,
       EffectivenessSnapshotRepository,
+      IngestRepository,
       ResultPackRepository,
       StatusChangeRepository,
     ),
@@ -36,6 +39,7 @@ import { RefreshSnapshotsJob } from './refresh-snapshots.job';
     RefreshSnapshotsJob,
     DetectStatusChangesJob,
     PackResultsJob,
+    CompactRollupsJob,
   ],
 })
 export class JobsModule {}

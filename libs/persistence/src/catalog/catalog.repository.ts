@@ -308,7 +308,7 @@ export class CatalogRepository {
   // ---- unmapped pairs -------------------------------------------------------------------
 
   /**
-   * Pairs with results (daily rollups) that no assignment ever covered: the service or the
+   * Pairs with results (daily rollups, compacted and pending deltas) that no assignment ever covered: the service or the
    * control is unknown, or the pair was never assigned. Sorted by pair, `limit + 1` rows.
    */
   async listUnmappedPairs(
@@ -322,7 +322,13 @@ export class CatalogRepository {
               sum(r.pass_count) AS pass, sum(r.fail_count) AS fail, sum(r.error_count) AS error,
               sum(r.not_applicable_count) AS not_applicable, sum(r.late_count) AS late,
               min(r.first_time) AS first_seen, max(r.last_time) AS last_seen
-         FROM daily_rollups r
+         FROM (SELECT service_id, control_id, pass_count, fail_count, error_count,
+                      not_applicable_count, late_count, first_time, last_time
+                 FROM daily_rollups
+               UNION ALL
+               SELECT service_id, control_id, pass_count, fail_count, error_count,
+                      not_applicable_count, late_count, first_time, last_time
+                 FROM daily_rollup_deltas) r
         WHERE NOT EXISTS (
                 SELECT 1 FROM assignments a
                  WHERE a.service_id = r.service_id AND a.control_id = r.control_id

@@ -173,66 +173,24 @@ export class IngestTransaction {
   }
 
   /**
-   * Adds the deltas to daily_rollups in one statement. Deltas are sorted by key so concurrent
-   * writers lock rows in the same order. At equal last times the most severe outcome wins.
+   * Appends the deltas to daily_rollup_deltas with one COPY: no row is read or locked, so
+   * concurrent batches never wait on each other here. `daily_rollups_current` merges them with
+   * the compacted `daily_rollups` (see the DailyRollupDeltas migration).
    */
-  async upsertDailyRollups(deltas: DailyRollupDelta[]): Promise<void> {
+  async addDailyRollupDeltas(deltas: readonly DailyRollupDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    const sorted = [...deltas].sort((a, b) =>
-      a.serviceId !== b.serviceId
-        ? a.serviceId < b.serviceId
-          ? -1
-          : 1
-        : a.controlId !== b.controlId
-          ? a.controlId < b.controlId
-            ? -1
-            : 1
-          : a.day < b.day
-            ? -1
-            : a.day > b.day
-              ? 1
-              : 0,
-    );
-    const payload = JSON.stringify(
-      sorted.map((d) => ({
-        s: d.serviceId,
-        c: d.controlId,
-        d: d.day,
-        p: d.passCount,
-        f: d.failCount,
-        e: d.errorCount,
-        n: d.notApplicableCount,
-        l: d.lateCount,
-        ft: d.firstTime,
-        lt: d.lastTime,
-        lo: d.lastOutcome,
-        ph: d.passHours,
-        fh: d.failHours,
-        nh: d.notApplicableHours,
-      })),
-    );
-    await this.client.query(
-      `INSERT INTO daily_rollups AS r (service_id, control_id, day, pass_count, fail_count, error_count,
+    let text = '';
+    for (const d of deltas) {
+      text +=
+        `${copyText(d.serviceId)}\t${copyText(d.controlId)}\t${d.day}\t${d.passCount}\t${d.failCount}\t` +
+        `${d.errorCount}\t${d.notApplicableCount}\t${d.lateCount}\t${d.firstTime.toISOString()}\t` +
+        `${d.lastTime.toISOString()}\t${d.lastOutcome}\t${d.passHours}\t${d.failHours}\t${d.notApplicableHours}\n`;
+    }
+    await this.copy(
+      `COPY daily_rollup_deltas (service_id, control_id, day, pass_count, fail_count, error_count,
               not_applicable_count, late_count, first_time, last_time, last_outcome,
-              pass_hours, fail_hours, not_applicable_hours)
-       SELECT s, c, d, p, f, e, n, l, ft, lt, lo, ph, fh, nh
-         FROM json_to_recordset($1::json) AS t(s text, c text, d date, p int, f int, e int, n int, l int,
-              ft timestamptz, lt timestamptz, lo text, ph int, fh int, nh int)
-       ON CONFLICT (service_id, control_id, day) DO UPDATE SET
-         pass_count = r.pass_count + excluded.pass_count,
-         fail_count = r.fail_count + excluded.fail_count,
-         error_count = r.error_count + excluded.error_count,
-         not_applicable_count = r.not_applicable_count + excluded.not_applicable_count,
-         late_count = r.late_count + excluded.late_count,
-         first_time = LEAST(r.first_time, excluded.first_time),
-         last_outcome = CASE
-           WHEN (excluded.last_time, vigil_outcome_rank(excluded.last_outcome)) > (r.last_time, vigil_outcome_rank(r.last_outcome))
-           THEN excluded.last_outcome ELSE r.last_outcome END,
-         last_time = GREATEST(r.last_time, excluded.last_time),
-         pass_hours = r.pass_hours | excluded.pass_hours,
-         fail_hours = r.fail_hours | excluded.fail_hours,
-         not_applicable_hours = r.not_applicable_hours | excluded.not_applicable_hours`,
-      [payload],
+              pass_hours, fail_hours, not_applicable_hours) FROM STDIN`,
+      text,
     );
   }
 
@@ -351,7 +309,11 @@ export class IngestRepository {
   /** Creates the monthly partitions of `results` for the months these times fall in. */
   async ensurePartitionsFor(times: Iterable<Date>): Promise<void> {
     const missing = new Set<string>();
+    const seen = new Set<number>();
     for (const t of times) {
+      const month = t.getUTCFullYear() * 12 + t.getUTCMonth();
+      if (seen.has(month)) continue;
+      seen.add(month);
       const m = monthKey(t);
       if (!this.knownMonths.has(m)) missing.add(m);
     }
@@ -381,8 +343,21 @@ export class IngestRepository {
   }
 
   /**
-   * daily_rollups as they should be, recomputed from `results` (same rules as the incremental
-   * upsert). Used by consistency checks and tests: it must equal the stored table.
+   * Moves up to `maxRows` rollup deltas into the compacted `daily_rollups` in one statement;
+   * returns how many it moved. Readers of `daily_rollups_current` see the same rows before and
+   * after. Safe to run at any time, beside ingest and beside another compaction.
+   */
+  async compactDailyRollups(maxRows = 100_000): Promise<number> {
+    const rows = await this.dataSource.query<Array<{ moved: string }>>(
+      `SELECT vigil_compact_daily_rollups($1) AS moved`,
+      [maxRows],
+    );
+    return Number(rows[0].moved);
+  }
+
+  /**
+   * The daily rollups as they should be, recomputed from `results` (same rules as ingest's
+   * deltas). Used by consistency checks and tests: it must equal `daily_rollups_current`.
    */
   async recomputeDailyRollups(): Promise<DailyRollupRow[]> {
     const rows = await this.dataSource.query<RollupSqlRow[]>(RECOMPUTE_DAILY_ROLLUPS_SQL);
@@ -394,7 +369,7 @@ export class IngestRepository {
       `SELECT service_id, control_id, to_char(day, 'YYYY-MM-DD') AS day, pass_count, fail_count, error_count,
               not_applicable_count, late_count, first_time, last_time, last_outcome,
               pass_hours, fail_hours, not_applicable_hours
-         FROM daily_rollups ORDER BY service_id, control_id, day`,
+         FROM daily_rollups_current ORDER BY service_id, control_id, day`,
     );
     return rows.map(fromRollupSqlRow);
   }
