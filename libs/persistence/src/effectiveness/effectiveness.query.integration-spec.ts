@@ -13,7 +13,12 @@ import { TestDatabase, createTestDatabase } from '../../../../test/support/infra
 import { CatalogRepository } from '../catalog/catalog.repository';
 import { createDataSource } from '../data-source';
 import { EffectivenessQuery } from './effectiveness.query';
-import { ResultPackRepository, invalidateResultPacks, unpackPoints } from './result-packs';
+import {
+  CONTEXT_TAIL_RESULTS,
+  ResultPackRepository,
+  invalidateResultPacks,
+  unpackPoints,
+} from './result-packs';
 import { scopeIntervals, versionAt } from './pair-scope';
 
 const DAY = 86_400_000;
@@ -210,6 +215,37 @@ describe(EffectivenessQuery.name, () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('finds the context before a window behind more not_applicable results than the month tail it reads', async () => {
+    // January: a fail, then CONTEXT_TAIL_RESULTS + 6 not_applicable results at its end. The
+    // window starts in February before any February result, so its context is in January's
+    // pack, of which only the tail is read: the latest applicable result (the fail) lies
+    // before the tail and must come from `results`. Were it lost, the fail of February 12
+    // would start a counted episode (no predecessor) instead of continuing January's.
+    const H = 3_600_000;
+    const results: RandomPair['results'] = [
+      { at: 4 * DAY + 10 * H, outcome: 'fail', late: false, uri: null },
+      ...Array.from({ length: CONTEXT_TAIL_RESULTS + 6 }, (_, i) => ({
+        at: 30 * DAY + i * 60_000,
+        outcome: 'not_applicable' as const,
+        late: false,
+        uri: null,
+      })),
+      { at: 42 * DAY + 8 * H, outcome: 'fail', late: false, uri: null },
+      { at: 44 * DAY + 8 * H, outcome: 'pass', late: false, uri: null },
+    ];
+    await reset([{ frequencies: ['daily'], assignment: { from: 0, to: null }, results }]);
+    await new ResultPackRepository(ds).packUntil(new Date(BASE + 59 * DAY));
+    const q = {
+      from: new Date(BASE + 40 * DAY),
+      to: new Date(BASE + 50 * DAY),
+      now: new Date(BASE + 70 * DAY),
+    };
+    const [pair] = await new EffectivenessQuery(ds).evaluatePairs(q);
+    const [expected] = await reference(q);
+    expect(pair.effectiveness).toEqual(expected.effectiveness);
+    expect(pair.effectiveness).toMatchObject({ remediatedEpisodes: 0, openEpisodes: 0 });
   });
 
   it('equals the engine over every raw result when results come from packs, also after late results invalidate them', async () => {

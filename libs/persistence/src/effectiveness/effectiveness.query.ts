@@ -376,6 +376,7 @@ export class EffectivenessQuery {
         chunk,
         monthStart(fromMonth - 1), // the month before: the context of a window starting early
         withEvidence ? fromMonth : monthStart(to - 1),
+        fromMonth,
       );
       if (withEvidence) {
         packed = packs.map((list) => walkPacks(list, from, from, new ResultColumnsBuilder(2)));

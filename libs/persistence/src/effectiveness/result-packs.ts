@@ -206,6 +206,9 @@ export function packResults(
   return data;
 }
 
+/** Results read from the end of a pack that serves only as a window's context. */
+export const CONTEXT_TAIL_RESULTS = 64;
+
 /** One pack as the query path reads it. */
 export interface StoredPack {
   month: number;
@@ -394,10 +397,19 @@ export class ResultPackRepository {
   }
 
   /** The packs of these pairs for the months `[fromMonth, toMonth]`, by pair index then month. */
+  /**
+   * The packs of these pairs for the months `fromMonth` to `toMonth`, per pair in month order.
+   * Packs of months before `tailBefore` are read as their last {@link CONTEXT_TAIL_RESULTS}
+   * results only: the query path needs no more of the month before a window than the context
+   * (the latest result and the latest applicable one), and a whole month of an hourly pair is a
+   * quarter of what a 90-day window reads. A tail without an applicable result makes
+   * {@link walkPacks} report no context, and the context is read from `results` instead.
+   */
   async findPacks(
     pairs: ReadonlyArray<{ serviceId: string; controlId: string }>,
     fromMonth: number,
     toMonth: number,
+    tailBefore: number | null = null,
   ): Promise<StoredPack[][]> {
     const rows = await this.dataSource.query<
       Array<{ ord: string; month: string; covered_until: string; data: string | null }>
@@ -407,7 +419,9 @@ export class ResultPackRepository {
       // of MB of text for the collector, measured 12 % faster answers.
       `SELECT p.ord, (extract(epoch FROM k.month) * 1000)::int8 AS month,
               (extract(epoch FROM k.covered_until) * 1000)::int8 AS covered_until,
-              encode(k.data, 'base64') AS data
+              encode(CASE WHEN k.month < $5::date
+                          THEN substring(k.data FROM greatest(1, octet_length(k.data) - $6::int + 1))
+                          ELSE k.data END, 'base64') AS data
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
          JOIN result_packs k ON k.service_id = p.service_id AND k.control_id = p.control_id
               AND k.month >= $3::date AND k.month <= $4::date
@@ -417,6 +431,8 @@ export class ResultPackRepository {
         pairs.map((p) => p.controlId),
         monthDate(fromMonth),
         monthDate(toMonth),
+        tailBefore === null ? null : monthDate(tailBefore),
+        CONTEXT_TAIL_RESULTS * PACK_RECORD_BYTES,
       ],
     );
     const out: StoredPack[][] = pairs.map(() => []);
