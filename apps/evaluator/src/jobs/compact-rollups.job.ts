@@ -3,6 +3,7 @@ import { Interval } from '@nestjs/schedule';
 import { Logger } from 'pino';
 import { IngestRepository } from '@vigil/persistence';
 import { LOGGER } from '@vigil/platform';
+import { EvaluatorMetrics } from './evaluator-metrics';
 import { JobRunner } from './job-runner';
 
 /** How often the leader folds ingest's rollup deltas into daily_rollups. */
@@ -22,6 +23,7 @@ export class CompactRollupsJob {
   constructor(
     @Inject(IngestRepository) private readonly ingest: IngestRepository,
     @Inject(JobRunner) private readonly runner: JobRunner,
+    @Inject(EvaluatorMetrics) private readonly metrics: EvaluatorMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -36,6 +38,7 @@ export class CompactRollupsJob {
       for (;;) {
         const moved = await this.ingest.compactDailyRollups(COMPACT_ROLLUPS_CHUNK);
         total += moved;
+        this.metrics.rollupDeltasCompacted.inc(moved);
         if (moved < COMPACT_ROLLUPS_CHUNK) break;
         this.logger.info({ moved: total }, 'compacting a backlog of daily rollup deltas');
       }

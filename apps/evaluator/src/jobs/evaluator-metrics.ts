@@ -8,6 +8,7 @@ export class EvaluatorMetrics {
   readonly lastSnapshotRows: Gauge;
   readonly statusChanges: Counter<'reason'>;
   readonly statusChangesPublished: Counter;
+  readonly rollupDeltasCompacted: Counter;
 
   constructor(registry: Registry) {
     this.leader = new Gauge({
@@ -42,6 +43,11 @@ export class EvaluatorMetrics {
     this.statusChangesPublished = new Counter({
       name: 'vigil_evaluator_status_changes_published_total',
       help: 'Status change events acknowledged by Kafka',
+      registers: [registry],
+    });
+    this.rollupDeltasCompacted = new Counter({
+      name: 'vigil_evaluator_rollup_deltas_compacted_total',
+      help: 'Daily rollup deltas folded into daily_rollups by the compact-rollups job',
       registers: [registry],
     });
   }

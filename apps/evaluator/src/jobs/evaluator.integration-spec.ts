@@ -15,6 +15,7 @@ import { CreatePartitionsJob } from './create-partitions.job';
 import { DetectStatusChangesJob } from './detect-status-changes.job';
 import { LeaderElection } from './leader-election.service';
 import { COMPACT_ROLLUPS_CHUNK, CompactRollupsJob } from './compact-rollups.job';
+import { EvaluatorMetrics } from './evaluator-metrics';
 import { PackResultsJob } from './pack-results.job';
 import { RefreshSnapshotsJob } from './refresh-snapshots.job';
 
@@ -276,7 +277,10 @@ describe('evaluator', () => {
       expect(before).toHaveLength(1_000);
       expect(before[0]).toMatchObject({ pass_count: 120, last_outcome: expect.any(String) });
 
+      const compacted = leader().get(EvaluatorMetrics).rollupDeltasCompacted;
+      const countedBefore = (await compacted.get()).values[0]?.value ?? 0;
       await waitFor(() => job.run());
+      expect((await compacted.get()).values[0]?.value).toBe(countedBefore + before.length * 120);
       await expect(read(`SELECT count(*)::int AS n FROM daily_rollup_deltas`)).resolves.toEqual([
         { n: 0 },
       ]);
