@@ -308,8 +308,9 @@ export class CatalogRepository {
   // ---- unmapped pairs -------------------------------------------------------------------
 
   /**
-   * Pairs with results (daily rollups, compacted and pending deltas) that no assignment ever covered: the service or the
-   * control is unknown, or the pair was never assigned. Sorted by pair, `limit + 1` rows.
+   * Pairs with results (daily rollups: the compacted rows and the pending deltas) that no
+   * assignment ever covered: the service or the control is unknown, or the pair was never
+   * assigned. Sorted by pair, `limit + 1` rows.
    */
   async listUnmappedPairs(
     page: KeysetPage,

@@ -396,7 +396,6 @@ export class ResultPackRepository {
     return repacked;
   }
 
-  /** The packs of these pairs for the months `[fromMonth, toMonth]`, by pair index then month. */
   /**
    * The packs of these pairs for the months `fromMonth` to `toMonth`, per pair in month order.
    * Packs of months before `tailBefore` are read as their last {@link CONTEXT_TAIL_RESULTS}
