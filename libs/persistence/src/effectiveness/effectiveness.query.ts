@@ -130,28 +130,38 @@ ${windowResults}
   ORDER BY p.ord`;
 }
 
-// Aggregates are computed even inside a CASE, and each ORDER BY is a sort of its own: the lean
-// variant packs outcome and time into one list, one sort per pair. Its time is `date_part`'s
-// float8 epoch seconds, much cheaper to print than extract's numeric; see `parseEpochSeconds` for
-// why it still gives the exact instant.
+// Aggregates are computed even inside a CASE, so the lean variant packs outcome and time into
+// one list. Its time is `date_part`'s float8 epoch seconds, much cheaper to print than extract's
+// numeric; see `parseEpochSeconds` for why it still gives the exact instant.
+//
+// Every list aggregates a subquery sorted by (time, seq) rather than sorting in the aggregate:
+// PostgreSQL (before 16) sorts the input of each `agg(… ORDER BY …)` even when the rows arrive
+// in order, whereas the subquery's ORDER BY is the primary key's order and costs no sort (the
+// partitions are appended in time order); a subquery with ORDER BY keeps its own plan node,
+// and its aggregate reads the rows in that order. An hourly pair's 90 days with evidence went
+// from ~9 to ~5 ms of PostgreSQL time.
+const WINDOW_RESULTS_WHERE = `r.service_id = p.service_id AND r.control_id = p.control_id
+             AND r.time >= p.raw_from AND r.time >= $7 AND r.time < $4`;
+
 function leanWindowResults(epochSeconds: string): string {
   return `
-    SELECT
-      string_agg((CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END)
-        || ${epochSeconds}, ',' ORDER BY r.time, r.seq) AS codes,
-      NULL::text AS times, NULL::text AS ids, NULL::text AS uris
-    FROM results r
-    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= p.raw_from AND r.time >= $7 AND r.time < $4`;
+    SELECT string_agg(r.item, ',') AS codes, NULL::text AS times, NULL::text AS ids, NULL::text AS uris
+    FROM (SELECT (CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END)
+                   || ${epochSeconds} AS item
+            FROM results r
+           WHERE ${WINDOW_RESULTS_WHERE}
+           ORDER BY r.time, r.seq) r`;
 }
 
 const EVIDENCE_WINDOW_RESULTS = `
-    SELECT
-      string_agg(CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END, '' ORDER BY r.time, r.seq) AS codes,
-      string_agg((extract(epoch FROM r.time) * 1000)::text, ',' ORDER BY r.time, r.seq) AS times,
-      json_agg(r.event_id ORDER BY r.time, r.seq)::text AS ids,
-      string_agg(coalesce(r.evidence->>'uri', ''), chr(31) ORDER BY r.time, r.seq) AS uris
-    FROM results r
-    WHERE r.service_id = p.service_id AND r.control_id = p.control_id AND r.time >= p.raw_from AND r.time >= $7 AND r.time < $4`;
+    SELECT string_agg(r.code, '') AS codes, string_agg(r.ms, ',') AS times,
+           json_agg(r.event_id)::text AS ids, string_agg(r.uri, chr(31)) AS uris
+    FROM (SELECT CASE WHEN r.late THEN upper(left(r.outcome, 1)) ELSE left(r.outcome, 1) END AS code,
+                 (extract(epoch FROM r.time) * 1000)::text AS ms, r.event_id,
+                 coalesce(r.evidence->>'uri', '') AS uri
+            FROM results r
+           WHERE ${WINDOW_RESULTS_WHERE}
+           ORDER BY r.time, r.seq) r`;
 
 const PAIR_RESULTS_SQL = {
   /** float8 seconds: exact only when the server prints floats shortest-exact (see below). */
