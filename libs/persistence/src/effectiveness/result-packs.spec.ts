@@ -4,8 +4,10 @@ import {
   monthStart,
   nextMonthStart,
   packResults,
+  readBinaryPacks,
   unpackPoints,
   walkPacks,
+  type StoredPack,
 } from './result-packs';
 
 const at = (iso: string) => Date.parse(iso);
@@ -143,5 +145,64 @@ describe('result packs', () => {
       expect(walked.rawFrom).toBe(at('2026-10-15T00:00:00Z'));
       expect(outcomes(walked.results)).toEqual(['pass']);
     });
+  });
+});
+
+describe(readBinaryPacks.name, () => {
+  /** A COPY … TO STDOUT (FORMAT binary) answer of (ord, month, covered_until, data) rows. */
+  function binaryCopy(rows: Array<[number, number, number, Buffer | null]>): Buffer {
+    const parts: Buffer[] = [Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)];
+    const int8 = (n: number) => {
+      const b = Buffer.alloc(12);
+      b.writeInt32BE(8, 0);
+      b.writeBigInt64BE(BigInt(n), 4);
+      return b;
+    };
+    for (const [ord, month, coveredUntil, data] of rows) {
+      const count = Buffer.alloc(2);
+      count.writeInt16BE(4);
+      const length = Buffer.alloc(4);
+      length.writeInt32BE(data === null ? -1 : data.length);
+      parts.push(
+        count,
+        int8(ord),
+        int8(month),
+        int8(coveredUntil),
+        length,
+        data ?? Buffer.alloc(0),
+      );
+    }
+    const trailer = Buffer.alloc(2);
+    trailer.writeInt16BE(-1);
+    return Buffer.concat([...parts, trailer]);
+  }
+
+  it('reads each row onto its pair, invalidated packs as null and empty ones as empty', () => {
+    const jan = Date.UTC(2026, 0, 1);
+    const feb = Date.UTC(2026, 1, 1);
+    const data = packResults([{ time: jan + 1.5, outcome: 'fail', late: true }]);
+    const out: StoredPack[][] = [[], [], []];
+    readBinaryPacks(
+      binaryCopy([
+        [1, jan, feb, data],
+        [1, feb, feb + 86_400_000, null],
+        [3, jan, feb, Buffer.alloc(0)],
+      ]),
+      out,
+    );
+    expect(out).toEqual([
+      [
+        { month: jan, coveredUntil: feb, data },
+        { month: feb, coveredUntil: feb + 86_400_000, data: null },
+      ],
+      [],
+      [{ month: jan, coveredUntil: feb, data: Buffer.alloc(0) }],
+    ]);
+  });
+
+  it('refuses an answer that is not PostgreSQL binary COPY', () => {
+    expect(() => readBinaryPacks(Buffer.from('1\t2\t3\t\\x00\n'), [[]])).toThrow(
+      /not in PostgreSQL binary format/,
+    );
   });
 });

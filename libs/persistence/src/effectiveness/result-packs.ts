@@ -1,5 +1,6 @@
 import { OUTCOME_CODES, resultPointsOf, type ResultPoint } from '@vigil/domain';
 import type { ClientBase, PoolClient } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { COLUMN_CODE_OF_LETTER, ResultColumnsBuilder } from './result-columns';
 
@@ -206,6 +207,42 @@ export function packResults(
   return data;
 }
 
+const COPY_BINARY_SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+
+/**
+ * Reads the rows (ord, month, covered_until, data) of `findPacks`' COPY in PostgreSQL's binary
+ * format (a signature, flags, a header extension; per row a field count, then per field its
+ * byte length, -1 for NULL, and its bytes; a count of -1 ends it) onto `out[ord - 1]`. The
+ * packs' data are views of `buffer`.
+ */
+export function readBinaryPacks(buffer: Buffer, out: StoredPack[][]): void {
+  if (buffer.length < 19 || !buffer.subarray(0, 11).equals(COPY_BINARY_SIGNATURE)) {
+    throw new Error('result packs: the COPY answer is not in PostgreSQL binary format');
+  }
+  let pos = 15;
+  pos += 4 + buffer.readInt32BE(pos);
+  for (;;) {
+    const fields = buffer.readInt16BE(pos);
+    pos += 2;
+    if (fields === -1) return;
+    if (fields !== 4) throw new Error(`result packs: expected 4 fields per row, got ${fields}`);
+    const int8 = () => {
+      if (buffer.readInt32BE(pos) !== 8) throw new Error('result packs: expected an int8 field');
+      const value = Number(buffer.readBigInt64BE(pos + 4));
+      pos += 12;
+      return value;
+    };
+    const ord = int8();
+    const month = int8();
+    const coveredUntil = int8();
+    const length = buffer.readInt32BE(pos);
+    pos += 4;
+    const data = length < 0 ? null : buffer.subarray(pos, pos + length);
+    if (length > 0) pos += length;
+    out[ord - 1].push({ month, coveredUntil, data });
+  }
+}
+
 /** Results read from the end of a pack that serves only as a window's context. */
 export const CONTEXT_TAIL_RESULTS = 64;
 
@@ -410,37 +447,35 @@ export class ResultPackRepository {
     toMonth: number,
     tailBefore: number | null = null,
   ): Promise<StoredPack[][]> {
-    const rows = await this.dataSource.query<
-      Array<{ ord: string; month: string; covered_until: string; data: string | null }>
-    >(
-      // Instants as epoch ms: parsing a Date per row would cost more than the row. The bytes as
-      // base64 (4/3 of their size) rather than bytea's hex text (2×): a fleet's packs are tens
-      // of MB of text for the collector, measured 12 % faster answers.
-      `SELECT p.ord, (extract(epoch FROM k.month) * 1000)::int8 AS month,
-              (extract(epoch FROM k.covered_until) * 1000)::int8 AS covered_until,
-              encode(CASE WHEN k.month < $5::date
-                          THEN substring(k.data FROM greatest(1, octet_length(k.data) - $6::int + 1))
-                          ELSE k.data END, 'base64') AS data
-         FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS p(service_id, control_id, ord)
-         JOIN result_packs k ON k.service_id = p.service_id AND k.control_id = p.control_id
-              AND k.month >= $3::date AND k.month <= $4::date
-        ORDER BY p.ord, k.month`,
-      [
-        pairs.map((p) => p.serviceId),
-        pairs.map((p) => p.controlId),
-        monthDate(fromMonth),
-        monthDate(toMonth),
-        tailBefore === null ? null : monthDate(tailBefore),
-        CONTEXT_TAIL_RESULTS * PACK_RECORD_BYTES,
-      ],
-    );
     const out: StoredPack[][] = pairs.map(() => []);
-    for (const row of rows) {
-      out[Number(row.ord) - 1].push({
-        month: Number(row.month),
-        coveredUntil: Number(row.covered_until),
-        data: row.data === null ? null : Buffer.from(row.data, 'base64'),
-      });
+    if (pairs.length === 0) return out;
+    // COPY in binary format: the packs' bytes come as they are stored, where a query's text
+    // answer would encode them (base64: PostgreSQL's CPU to encode, a third more bytes, Node's
+    // to decode). COPY takes no parameters, so the values are written as escaped literals.
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      const literals = (values: string[]) =>
+        `ARRAY[${values.map((v) => client.escapeLiteral(v)).join(',')}]::text[]`;
+      const sql = `COPY (
+        SELECT p.ord, (extract(epoch FROM k.month) * 1000)::int8 AS month,
+               (extract(epoch FROM k.covered_until) * 1000)::int8 AS covered_until,
+               CASE WHEN k.month < ${tailBefore === null ? 'NULL' : `DATE '${monthDate(tailBefore)}'`}
+                    THEN substring(k.data FROM greatest(1, octet_length(k.data) - ${
+                      CONTEXT_TAIL_RESULTS * PACK_RECORD_BYTES
+                    } + 1))
+                    ELSE k.data END AS data
+          FROM unnest(${literals(pairs.map((p) => p.serviceId))}, ${literals(
+            pairs.map((p) => p.controlId),
+          )}) WITH ORDINALITY AS p(service_id, control_id, ord)
+          JOIN result_packs k ON k.service_id = p.service_id AND k.control_id = p.control_id
+               AND k.month >= DATE '${monthDate(fromMonth)}' AND k.month <= DATE '${monthDate(toMonth)}'
+         ORDER BY p.ord, k.month) TO STDOUT (FORMAT binary)`;
+      const chunks: Buffer[] = [];
+      for await (const chunk of client.query(copyTo(sql))) chunks.push(chunk as Buffer);
+      readBinaryPacks(Buffer.concat(chunks), out);
+    } finally {
+      await runner.release();
     }
     return out;
   }
