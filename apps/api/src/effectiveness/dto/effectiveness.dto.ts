@@ -10,6 +10,7 @@ import {
   type Verdict,
 } from '@vigil/domain';
 import type { PairEvaluation } from '@vigil/persistence';
+import { isoInstant } from '../../http/iso-instant';
 
 const SLOT_STATUSES: SlotStatus[] = ['passed', 'failed', 'missed', 'not_applicable'];
 
@@ -175,8 +176,8 @@ export class SlotDto {
 
   static of(slot: SlotEvaluation): SlotDto {
     return {
-      start: new Date(slot.start).toISOString(),
-      end: new Date(slot.end).toISOString(),
+      start: isoInstant(slot.start),
+      end: isoInstant(slot.end),
       status: slot.status,
       resultIds: slot.resultIds,
       evidenceUris: slot.evidenceUris,
