@@ -22,7 +22,9 @@ export function isoInstant(ms: number): string {
   if (ms % HOUR_MS !== 0 || ms < 0 || ms > MAX_DATE_MS) return new Date(ms).toISOString();
   const day = Math.floor(ms / DAY_MS);
   if (day !== cachedDay) {
-    cachedDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    const iso = new Date(day * DAY_MS).toISOString();
+    // `YYYY-MM-DDT`, or `+YYYYYY-MM-DDT` for the years after 9999.
+    cachedDayPrefix = iso.slice(0, iso.indexOf('T') + 1);
     cachedDay = day;
   }
   return cachedDayPrefix + HOUR_SUFFIXES[(ms - day * DAY_MS) / HOUR_MS];
