@@ -107,9 +107,11 @@ export class IngestBatch {
     const decodeStarted = performance.now();
     const decoded = messages.map((message) => this.decode(message, receivedAt, forcedRejection));
     const decodeMs = performance.now() - decodeStarted;
-    await this.repository.ensurePartitionsFor(
+    // The months of the accepted results: their partitions, and their result packs' locks.
+    const months = packMonthsOf(
       decoded.flatMap((d) => (d.accepted ? [d.accepted.result.time] : [])),
     );
+    await this.repository.ensurePartitionsFor(months);
     const batchNumber = ++this.transactions;
     const last = messages[messages.length - 1].offset;
     const nextOffset = (BigInt(last) + 1n).toString();
@@ -121,7 +123,7 @@ export class IngestBatch {
             group,
             topic,
             partition,
-            packMonthsOf(decoded.flatMap((d) => (d.accepted ? [d.accepted.result.time] : []))),
+            months,
           );
           const from = stored === null ? null : BigInt(stored);
           const fresh =

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BatchConsumer, ConsumedMessage, KafkaClient, OutgoingMessage } from '@vigil/platform';
-import { RECOMPUTE_DAILY_ROLLUPS_SQL } from '@vigil/persistence';
+import { CURRENT_DAILY_ROLLUPS_SQL, RECOMPUTE_DAILY_ROLLUPS_SQL } from '@vigil/persistence';
 import { kafkaBrokers } from '../../support/infra';
 import { withClient } from '../../support/seed-effectiveness';
 
@@ -120,12 +120,7 @@ export async function rollupsVsRecomputed(
   url: string,
 ): Promise<{ stored: unknown[]; recomputed: unknown[] }> {
   return withPg(url, async (c) => {
-    const stored = await c.query(
-      `SELECT service_id, control_id, to_char(day, 'YYYY-MM-DD') AS day, pass_count, fail_count, error_count,
-              not_applicable_count, late_count, first_time, last_time, last_outcome,
-              pass_hours, fail_hours, not_applicable_hours
-         FROM daily_rollups_current ORDER BY service_id, control_id, day`,
-    );
+    const stored = await c.query(CURRENT_DAILY_ROLLUPS_SQL);
     const recomputed = await c.query(RECOMPUTE_DAILY_ROLLUPS_SQL);
     return { stored: stored.rows, recomputed: recomputed.rows };
   });

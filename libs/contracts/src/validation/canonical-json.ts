@@ -24,17 +24,7 @@ export function canonicalJsonMerged(
 ): string {
   const keys = Object.keys(base);
   for (const key of Object.keys(extra)) if (!Object.hasOwn(base, key)) keys.push(key);
-  keys.sort();
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const member = serialize(Object.hasOwn(extra, key) ? extra[key] : base[key], false);
-    if (member === undefined) continue;
-    if (first) first = false;
-    else out += ',';
-    out += `${quote(key)}:${member}`;
-  }
-  return `${out}}`;
+  return writeObject(keys.sort(), base, extra);
 }
 
 /** Hex SHA-256 of the UTF-8 bytes of `text`. */
@@ -95,18 +85,32 @@ function serialize(input: unknown, inArray: boolean): string | undefined {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      // The default sort compares UTF-16 code units, as RFC 8785 §3.2.3 requires.
-      const keys = Object.keys(record).sort();
-      let out = '{';
-      let first = true;
-      for (const key of keys) {
-        const member = serialize(record[key], false);
-        if (member === undefined) continue;
-        if (first) first = false;
-        else out += ',';
-        out += `${quote(key)}:${member}`;
-      }
-      return `${out}}`;
+      return writeObject(Object.keys(record).sort(), record, null);
     }
   }
+}
+
+/**
+ * The members `keys` (sorted by the caller: the default sort compares UTF-16 code units, as
+ * RFC 8785 §3.2.3 requires), each valued from `extra` when it has it, else from `base`;
+ * members whose value JSON cannot carry are left out.
+ */
+function writeObject(
+  keys: readonly string[],
+  base: Record<string, unknown>,
+  extra: Record<string, unknown> | null,
+): string {
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const member = serialize(
+      extra !== null && Object.hasOwn(extra, key) ? extra[key] : base[key],
+      false,
+    );
+    if (member === undefined) continue;
+    if (first) first = false;
+    else out += ',';
+    out += `${quote(key)}:${member}`;
+  }
+  return `${out}}`;
 }

@@ -221,17 +221,17 @@ export function readBinaryPacks(buffer: Buffer, out: StoredPack[][]): void {
   }
   let pos = 15;
   pos += 4 + buffer.readInt32BE(pos);
+  const int8 = () => {
+    if (buffer.readInt32BE(pos) !== 8) throw new Error('result packs: expected an int8 field');
+    const value = Number(buffer.readBigInt64BE(pos + 4));
+    pos += 12;
+    return value;
+  };
   for (;;) {
     const fields = buffer.readInt16BE(pos);
     pos += 2;
     if (fields === -1) return;
     if (fields !== 4) throw new Error(`result packs: expected 4 fields per row, got ${fields}`);
-    const int8 = () => {
-      if (buffer.readInt32BE(pos) !== 8) throw new Error('result packs: expected an int8 field');
-      const value = Number(buffer.readBigInt64BE(pos + 4));
-      pos += 12;
-      return value;
-    };
     const ord = int8();
     const month = int8();
     const coveredUntil = int8();

@@ -251,11 +251,6 @@ export function identityKey(source: string, eventId: string): string {
   return `${source}\n${eventId}`;
 }
 
-/** Months are given as 'YYYY-MM'. */
-function monthKey(time: Date): string {
-  return time.toISOString().slice(0, 7);
-}
-
 /**
  * Persistence of the ingest path: results, identities, daily rollups and consumer offsets.
  * The hot statements are set-based (one statement per table per batch).
@@ -306,20 +301,16 @@ export class IngestRepository {
     }
   }
 
-  /** Creates the monthly partitions of `results` for the months these times fall in. */
-  async ensurePartitionsFor(times: Iterable<Date>): Promise<void> {
-    const missing = new Set<string>();
-    const seen = new Set<number>();
-    for (const t of times) {
-      const month = t.getUTCFullYear() * 12 + t.getUTCMonth();
-      if (seen.has(month)) continue;
-      seen.add(month);
-      const m = monthKey(t);
-      if (!this.knownMonths.has(m)) missing.add(m);
-    }
-    for (const m of [...missing].sort()) {
-      await this.dataSource.query(`SELECT vigil_ensure_results_partition($1::date)`, [`${m}-01`]);
-      this.knownMonths.add(m);
+  /**
+   * Creates the monthly partitions of `results` for these months (UTC month starts, ms, as
+   * `packMonthsOf` gives them), once per process.
+   */
+  async ensurePartitionsFor(months: readonly number[]): Promise<void> {
+    for (const month of months) {
+      const day = packMonthDate(month);
+      if (this.knownMonths.has(day)) continue;
+      await this.dataSource.query(`SELECT vigil_ensure_results_partition($1::date)`, [day]);
+      this.knownMonths.add(day);
     }
   }
 
@@ -365,12 +356,7 @@ export class IngestRepository {
   }
 
   async findDailyRollups(): Promise<DailyRollupRow[]> {
-    const rows = await this.dataSource.query<RollupSqlRow[]>(
-      `SELECT service_id, control_id, to_char(day, 'YYYY-MM-DD') AS day, pass_count, fail_count, error_count,
-              not_applicable_count, late_count, first_time, last_time, last_outcome,
-              pass_hours, fail_hours, not_applicable_hours
-         FROM daily_rollups_current ORDER BY service_id, control_id, day`,
-    );
+    const rows = await this.dataSource.query<RollupSqlRow[]>(CURRENT_DAILY_ROLLUPS_SQL);
     return rows.map(fromRollupSqlRow);
   }
 }
@@ -411,36 +397,41 @@ function fromRollupSqlRow(r: RollupSqlRow): DailyRollupRow {
   };
 }
 
-/** daily_rollups recomputed from scratch from `results` (UTC days and hours). */
+/**
+ * The daily rollups computed from `results` in one pass (UTC days and hours; at equal last
+ * times the most severe outcome is the last, as ingest orders them): the columns of
+ * `daily_rollups`, `day` a date. Benchmarks fill `daily_rollups` with it after seeding
+ * results by COPY; {@link RECOMPUTE_DAILY_ROLLUPS_SQL} compares it with the stored rollups.
+ */
+export const DAILY_ROLLUPS_FROM_RESULTS_SQL = `
+  SELECT service_id, control_id, (time AT TIME ZONE 'UTC')::date AS day,
+         count(*) FILTER (WHERE outcome = 'pass')::int AS pass_count,
+         count(*) FILTER (WHERE outcome = 'fail')::int AS fail_count,
+         count(*) FILTER (WHERE outcome = 'error')::int AS error_count,
+         count(*) FILTER (WHERE outcome = 'not_applicable')::int AS not_applicable_count,
+         count(*) FILTER (WHERE late)::int AS late_count,
+         min(time) AS first_time, max(time) AS last_time,
+         (array_agg(outcome ORDER BY time DESC, vigil_outcome_rank(outcome) DESC))[1] AS last_outcome,
+         coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int)
+                    FILTER (WHERE outcome = 'pass'), 0) AS pass_hours,
+         coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int)
+                    FILTER (WHERE outcome IN ('fail', 'error')), 0) AS fail_hours,
+         coalesce(bit_or(1 << extract(hour FROM time AT TIME ZONE 'UTC')::int)
+                    FILTER (WHERE outcome = 'not_applicable'), 0) AS not_applicable_hours
+    FROM results
+   GROUP BY 1, 2, 3`;
+
+/** The rollup columns as the consistency checks compare them, `day` as `YYYY-MM-DD`. */
+const ROLLUP_COLUMNS_FOR_COMPARISON = `service_id, control_id, to_char(day, 'YYYY-MM-DD') AS day,
+  pass_count, fail_count, error_count, not_applicable_count, late_count, first_time, last_time,
+  last_outcome, pass_hours, fail_hours, not_applicable_hours`;
+
+/** The daily rollups as stored (compacted rows merged with pending deltas), in key order. */
+export const CURRENT_DAILY_ROLLUPS_SQL = `
+  SELECT ${ROLLUP_COLUMNS_FOR_COMPARISON}
+    FROM daily_rollups_current ORDER BY service_id, control_id, day`;
+
+/** The daily rollups recomputed from scratch from `results`, as {@link CURRENT_DAILY_ROLLUPS_SQL} reads the stored ones. */
 export const RECOMPUTE_DAILY_ROLLUPS_SQL = `
-  WITH r AS (
-    SELECT service_id, control_id, outcome, time, late,
-           (time AT TIME ZONE 'UTC')::date AS day,
-           extract(hour FROM time AT TIME ZONE 'UTC')::int AS hour
-      FROM results
-  ), hours AS (
-    SELECT service_id, control_id, day,
-           coalesce(sum(DISTINCT CASE WHEN outcome = 'pass' THEN 1 << hour END), 0)::int AS pass_hours,
-           coalesce(sum(DISTINCT CASE WHEN outcome IN ('fail', 'error') THEN 1 << hour END), 0)::int AS fail_hours,
-           coalesce(sum(DISTINCT CASE WHEN outcome = 'not_applicable' THEN 1 << hour END), 0)::int AS not_applicable_hours
-      FROM r GROUP BY service_id, control_id, day
-  ), counts AS (
-    SELECT service_id, control_id, day,
-           count(*) FILTER (WHERE outcome = 'pass')::int AS pass_count,
-           count(*) FILTER (WHERE outcome = 'fail')::int AS fail_count,
-           count(*) FILTER (WHERE outcome = 'error')::int AS error_count,
-           count(*) FILTER (WHERE outcome = 'not_applicable')::int AS not_applicable_count,
-           count(*) FILTER (WHERE late)::int AS late_count,
-           min(time) AS first_time, max(time) AS last_time
-      FROM r GROUP BY service_id, control_id, day
-  ), last AS (
-    SELECT DISTINCT ON (service_id, control_id, day) service_id, control_id, day, outcome AS last_outcome
-      FROM r ORDER BY service_id, control_id, day, time DESC, vigil_outcome_rank(outcome) DESC
-  )
-  SELECT c.service_id, c.control_id, to_char(c.day, 'YYYY-MM-DD') AS day, c.pass_count, c.fail_count,
-         c.error_count, c.not_applicable_count, c.late_count, c.first_time, c.last_time, l.last_outcome,
-         h.pass_hours, h.fail_hours, h.not_applicable_hours
-    FROM counts c
-    JOIN hours h USING (service_id, control_id, day)
-    JOIN last l USING (service_id, control_id, day)
-   ORDER BY c.service_id, c.control_id, c.day`;
+  SELECT ${ROLLUP_COLUMNS_FOR_COMPARISON}
+    FROM (${DAILY_ROLLUPS_FROM_RESULTS_SQL}) r ORDER BY service_id, control_id, day`;
