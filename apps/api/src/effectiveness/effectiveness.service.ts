@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { rollUp } from '@vigil/domain';
-import { CatalogRepository, EffectivenessQuery, type PairEvaluation } from '@vigil/persistence';
+import { RollupAccumulator, rollUp } from '@vigil/domain';
+import { CatalogRepository, EffectivenessQuery } from '@vigil/persistence';
 import { notFound } from '../http/problem';
 import type { QueryWindow } from '../http/window';
 import {
@@ -30,23 +30,31 @@ export class EffectivenessService {
     now: Date,
     visible: ServiceFilter,
   ): Promise<FleetEffectivenessDto> {
-    const pairs =
-      visible?.length === 0
-        ? []
-        : await this.query.evaluatePairs({ ...window, now, serviceIds: visible ?? undefined });
-    const byService = new Map<string, PairEvaluation[]>();
-    for (const pair of pairs) {
-      const list = byService.get(pair.serviceId) ?? [];
-      list.push(pair);
-      byService.set(pair.serviceId, list);
+    // Streamed: each pair goes into its service's rollup and the fleet's, and is dropped; the
+    // answer never holds the fleet's 10,000 evaluations at once (Node's GC time, measured).
+    const fleet = new RollupAccumulator();
+    const byService = new Map<string, RollupAccumulator>();
+    if (visible?.length !== 0) {
+      await this.query.forEachPair(
+        { ...window, now, serviceIds: visible ?? undefined },
+        async (pair) => {
+          let service = byService.get(pair.serviceId);
+          if (service === undefined) {
+            service = new RollupAccumulator();
+            byService.set(pair.serviceId, service);
+          }
+          service.add(pair.effectiveness);
+          fleet.add(pair.effectiveness);
+        },
+      );
     }
     return {
       window: WindowDto.of(window),
       asOf: asOf(window, now).toISOString(),
-      ...rollupFields(rollUp(pairs.map((p) => p.effectiveness))),
-      services: [...byService].map(([serviceId, list]) => ({
+      ...rollupFields(fleet.result()),
+      services: [...byService].map(([serviceId, rollup]) => ({
         serviceId,
-        ...rollupFields(rollUp(list.map((p) => p.effectiveness))),
+        ...rollupFields(rollup.result()),
       })),
     };
   }

@@ -37,9 +37,20 @@ export interface EffectivenessRollup {
  * those of a service, of a criterion, or all — is the caller's choice: SPEC counts the pairs
  * with an assignment overlapping the window.
  */
-export function rollUp(pairs: readonly PairEffectiveness[]): EffectivenessRollup {
-  const verdictCounts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
-  const sums = {
+export function rollUp(pairs: Iterable<PairEffectiveness>): EffectivenessRollup {
+  const rollup = new RollupAccumulator();
+  for (const pair of pairs) rollup.add(pair);
+  return rollup.result();
+}
+
+/**
+ * {@link rollUp} one pair at a time: a fleet's answer keeps one accumulator per service rather
+ * than every pair's evaluation until the end. Pairs added in the same order give the same
+ * sums, to the last bit, as `rollUp` over the list.
+ */
+export class RollupAccumulator {
+  private pairs = 0;
+  private readonly sums = {
     expectedOccurrences: 0,
     passedOccurrences: 0,
     failedOccurrences: 0,
@@ -50,30 +61,54 @@ export function rollUp(pairs: readonly PairEffectiveness[]): EffectivenessRollup
     openEpisodes: 0,
     lateResults: 0,
   };
-  const resultCounts: ResultCounts = { pass: 0, fail: 0, error: 0, notApplicable: 0 };
-  const compliance = { compliant: 0, considered: 0 };
-  let remediatedSeconds = 0;
+  private readonly resultCounts: ResultCounts = { pass: 0, fail: 0, error: 0, notApplicable: 0 };
+  private readonly compliance = { compliant: 0, considered: 0 };
+  private remediatedSeconds = 0;
+  private readonly verdictCounts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<
+    Verdict,
+    number
+  >;
+  private worst: Verdict = 'not_in_scope';
 
-  const sumKeys = Object.keys(sums) as (keyof typeof sums)[];
-  const countKeys = Object.keys(resultCounts) as (keyof ResultCounts)[];
-  for (const pair of pairs) {
-    for (const key of sumKeys) sums[key] += pair[key];
-    for (const key of countKeys) resultCounts[key] += pair.resultCounts[key];
-    compliance.compliant += pair.complianceSeconds.compliant;
-    compliance.considered += pair.complianceSeconds.considered;
-    if (pair.mttrSeconds !== null) remediatedSeconds += pair.mttrSeconds * pair.remediatedEpisodes;
-    verdictCounts[pair.verdict]++;
+  add(pair: PairEffectiveness): void {
+    const sums = this.sums;
+    this.pairs++;
+    sums.expectedOccurrences += pair.expectedOccurrences;
+    sums.passedOccurrences += pair.passedOccurrences;
+    sums.failedOccurrences += pair.failedOccurrences;
+    sums.missedOccurrences += pair.missedOccurrences;
+    sums.notApplicableOccurrences += pair.notApplicableOccurrences;
+    sums.deviations += pair.deviations;
+    sums.remediatedEpisodes += pair.remediatedEpisodes;
+    sums.openEpisodes += pair.openEpisodes;
+    sums.lateResults += pair.lateResults;
+    const counts = this.resultCounts;
+    counts.pass += pair.resultCounts.pass;
+    counts.fail += pair.resultCounts.fail;
+    counts.error += pair.resultCounts.error;
+    counts.notApplicable += pair.resultCounts.notApplicable;
+    this.compliance.compliant += pair.complianceSeconds.compliant;
+    this.compliance.considered += pair.complianceSeconds.considered;
+    if (pair.mttrSeconds !== null) {
+      this.remediatedSeconds += pair.mttrSeconds * pair.remediatedEpisodes;
+    }
+    this.verdictCounts[pair.verdict]++;
+    this.worst = worstVerdict([this.worst, pair.verdict]);
   }
 
-  return {
-    pairs: pairs.length,
-    ...sums,
-    deviationRate: deviationRate(sums),
-    coverage: coverage(sums),
-    mttrSeconds: sums.remediatedEpisodes === 0 ? null : remediatedSeconds / sums.remediatedEpisodes,
-    resultCounts,
-    timeInCompliance: complianceRatio(compliance),
-    verdictCounts,
-    verdict: worstVerdict(pairs.map((pair) => pair.verdict)),
-  };
+  result(): EffectivenessRollup {
+    const sums = { ...this.sums };
+    return {
+      pairs: this.pairs,
+      ...sums,
+      deviationRate: deviationRate(sums),
+      coverage: coverage(sums),
+      mttrSeconds:
+        sums.remediatedEpisodes === 0 ? null : this.remediatedSeconds / sums.remediatedEpisodes,
+      resultCounts: { ...this.resultCounts },
+      timeInCompliance: complianceRatio(this.compliance),
+      verdictCounts: { ...this.verdictCounts },
+      verdict: this.worst,
+    };
+  }
 }
