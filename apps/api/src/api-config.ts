@@ -23,8 +23,10 @@ export const apiEnvSchema = {
   }),
   RATE_LIMIT_PER_MINUTE: int({
     description:
-      'Requests per minute allowed per API key, per API process (token bucket; 0 = no limit)',
-    default: '600',
+      'Requests per minute allowed per API key, per API process (token bucket; 0 = no limit).' +
+      ' Off by default: SPEC §6 promises 202/200 to any valid key, so a limit is an operator' +
+      "'s choice (the Kubernetes base sets 600)",
+    default: '0',
     min: 0,
     max: 1_000_000,
   }),
