@@ -121,6 +121,8 @@ export class RefreshSnapshotsJob implements OnModuleInit {
     day: string,
   ): EffectivenessSnapshot {
     const e = pair.effectiveness;
+    // The trend endpoint answers the stored data as it is: the rollups' exact sum stays out.
+    const { remediatedMicroseconds: _exactSum, ...fields } = e;
     period.fleet.push(e);
     push(period.services, pair.serviceId, e);
     for (const criterion of pair.control.criteria) push(period.criteria, criterion, e);
@@ -129,7 +131,7 @@ export class RefreshSnapshotsJob implements OnModuleInit {
       periodDays: period.periodDays,
       day,
       window: period.window,
-      data: { ...e, ...pair.control },
+      data: { ...fields, ...pair.control },
     };
   }
 }

@@ -5,6 +5,7 @@ import { assertFiniteInterval, DAY_MS, HOUR_MS, type Instant } from '../time/ins
 import type { OccurrenceCounts } from './expected-occurrences';
 import type { PairEffectiveness, PairEvaluationInput } from './pair-effectiveness';
 import { pairEffectivenessOf } from './pair-effectiveness-of';
+import { durationMicroseconds } from './mttr-seconds';
 import type { ResultCounts } from './result-counts';
 import { LATE_FLAG, OUTCOME_CODES, toResultColumns, type ResultColumns } from './result-point';
 import { complianceTimeOfColumns } from './time-in-compliance';
@@ -97,14 +98,14 @@ function tallySlots(parts: readonly ScopeInterval[], results: ResultColumns): Sl
 interface ResultTally {
   remediatedEpisodes: number;
   openEpisodes: number;
-  mttrSeconds: number | null;
+  remediatedMicroseconds: number;
   resultCounts: ResultCounts;
   lateResults: number;
 }
 
 /**
  * One pass over the sorted results: the failure episodes starting in `[from, asOf)` exactly as
- * `failureEpisodes` finds them (summed in the same order as `mttrSeconds`), and the counts of
+ * `failureEpisodes` finds them (durations summed in whole microseconds, as `mttrSeconds` sums them), and the counts of
  * `resultCounts` and `lateResults` over `[from, to)`.
  */
 function tallyResults(
@@ -137,7 +138,7 @@ function tallyResults(
     if (outcome === PASS) {
       if (open && openCounted) {
         remediated++;
-        total += time - openStart;
+        total += durationMicroseconds(openStart, time);
       }
       open = false;
       previousWasPass = true;
@@ -160,7 +161,7 @@ function tallyResults(
   return {
     remediatedEpisodes: remediated,
     openEpisodes: stillOpen,
-    mttrSeconds: remediated === 0 ? null : total / remediated / 1000,
+    remediatedMicroseconds: total,
     resultCounts: counts,
     lateResults: late,
   };
@@ -215,7 +216,7 @@ export function evaluatePairSummaryOfColumns(
     longestDeviationStreak: slots.longestDeviationStreak,
     remediatedEpisodes: tally.remediatedEpisodes,
     openEpisodes: tally.openEpisodes,
-    mttrSeconds: tally.mttrSeconds,
+    remediatedMicroseconds: tally.remediatedMicroseconds,
     compliance,
     resultCounts: tally.resultCounts,
     lateResults: tally.lateResults,

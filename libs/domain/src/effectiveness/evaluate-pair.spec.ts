@@ -57,6 +57,7 @@ describe(evaluatePair.name, () => {
         remediatedEpisodes: 2,
         openEpisodes: 1,
         mttrSeconds: (6 * 3600 + 2 * 86400) / 2,
+        remediatedMicroseconds: (6 * 3600 + 2 * 86400) * 1e6,
         timeInCompliance: 123 / 192,
         resultCounts: { pass: 5, fail: 2, error: 1, notApplicable: 1 },
         lateResults: 1,
@@ -123,6 +124,7 @@ describe(evaluatePair.name, () => {
         remediatedEpisodes: 1,
         openEpisodes: 1, // the error of 6 March 09:00, not yet fixed at 12:00
         mttrSeconds: 6 * 3600,
+        remediatedMicroseconds: 6 * 3600 * 1e6,
         timeInCompliance: 75 / 84,
         resultCounts: { pass: 2, fail: 1, error: 1, notApplicable: 1 },
         lateResults: 1,

@@ -4,7 +4,7 @@ import { assertFiniteInterval } from '../time/instant';
 import { countOccurrences } from './expected-occurrences';
 import { failureEpisodes, openEpisodes, remediatedEpisodes } from './failure-episodes';
 import { longestDeviationStreak } from './longest-deviation-streak';
-import { mttrSeconds } from './mttr-seconds';
+import { remediatedMicroseconds } from './mttr-seconds';
 import type { PairEffectiveness, PairEvaluationInput, SlotEvaluation } from './pair-effectiveness';
 import { pairEffectivenessOf } from './pair-effectiveness-of';
 import { lateResults, resultCounts } from './result-counts';
@@ -70,7 +70,7 @@ export function evaluatePair(input: PairEvaluationInput): {
     longestDeviationStreak: longestDeviationStreak(statuses),
     remediatedEpisodes: remediatedEpisodes(episodes),
     openEpisodes: openEpisodes(episodes),
-    mttrSeconds: mttrSeconds(episodes),
+    remediatedMicroseconds: remediatedMicroseconds(episodes),
     compliance,
     resultCounts: resultCounts(results, window),
     lateResults: lateResults(results, window),

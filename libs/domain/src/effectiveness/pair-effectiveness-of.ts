@@ -6,6 +6,7 @@ import type { PairEffectiveness } from './pair-effectiveness';
 import type { ResultCounts } from './result-counts';
 import { complianceRatio, type ComplianceTime } from './time-in-compliance';
 import { verdict } from './verdict';
+import { mttrSecondsOf } from './mttr-seconds';
 
 /** What a pair's evaluation measured; the rest of its effectiveness derives from it. */
 export interface PairMeasures {
@@ -13,7 +14,8 @@ export interface PairMeasures {
   longestDeviationStreak: number;
   remediatedEpisodes: number;
   openEpisodes: number;
-  mttrSeconds: number | null;
+  /** Total duration of the remediated episodes, whole microseconds. */
+  remediatedMicroseconds: number;
   /** Milliseconds, as `complianceTime` measures them. */
   compliance: ComplianceTime;
   resultCounts: ResultCounts;
@@ -43,7 +45,8 @@ export function pairEffectivenessOf(m: PairMeasures): PairEffectiveness {
     longestDeviationStreak: m.longestDeviationStreak,
     remediatedEpisodes: m.remediatedEpisodes,
     openEpisodes: m.openEpisodes,
-    mttrSeconds: m.mttrSeconds,
+    mttrSeconds: mttrSecondsOf(m.remediatedMicroseconds, m.remediatedEpisodes),
+    remediatedMicroseconds: m.remediatedMicroseconds,
     timeInCompliance: complianceRatio(m.compliance),
     resultCounts: m.resultCounts,
     lateResults: m.lateResults,

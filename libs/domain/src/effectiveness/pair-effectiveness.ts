@@ -49,6 +49,12 @@ export interface PairEffectiveness {
   remediatedEpisodes: number;
   openEpisodes: number;
   mttrSeconds: number | null;
+  /**
+   * The remediated episodes' total duration in whole microseconds: `mttrSeconds` is it divided
+   * by the episodes once, and rollups divide the sum of it by the sum of the episodes, so their
+   * mean is exact too (a mean times a count is not). Not an API field.
+   */
+  remediatedMicroseconds: number;
   /** Null when no time is considered (the denominator is 0). */
   timeInCompliance: number | null;
   resultCounts: ResultCounts;

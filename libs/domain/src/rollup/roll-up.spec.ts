@@ -25,10 +25,22 @@ function pair(overrides: Partial<PairEffectiveness> = {}): PairEffectiveness {
     inScopeSeconds: 864000,
     complianceSeconds: { compliant: 864000, considered: 864000 },
     ...overrides,
+    remediatedMicroseconds:
+      overrides.remediatedMicroseconds ??
+      Math.round((overrides.mttrSeconds ?? 0) * (overrides.remediatedEpisodes ?? 0) * 1e6),
   };
 }
 
 describe(rollUp.name, () => {
+  it('divides the summed episode durations once: the mean of 49 s over 3 and 1 s over 1 is 12.5', () => {
+    // Σ(mean × count) would give 12.500000000000002: 49/3 is already rounded.
+    const rollup = rollUp([
+      pair({ remediatedEpisodes: 3, mttrSeconds: 49 / 3, remediatedMicroseconds: 49_000_000 }),
+      pair({ remediatedEpisodes: 1, mttrSeconds: 1, remediatedMicroseconds: 1_000_000 }),
+    ]);
+    expect(rollup.mttrSeconds).toBe(12.5);
+  });
+
   it('sums the counts and recomputes rates from the sums when pairs differ in size', () => {
     const rollup = rollUp([
       pair(),

@@ -1,6 +1,7 @@
 import { coverage } from '../effectiveness/coverage';
 import { deviationRate } from '../effectiveness/deviation-rate';
 import type { PairEffectiveness } from '../effectiveness/pair-effectiveness';
+import { mttrSecondsOf } from '../effectiveness/mttr-seconds';
 import type { ResultCounts } from '../effectiveness/result-counts';
 import { complianceRatio } from '../effectiveness/time-in-compliance';
 import { VERDICTS, worstVerdict, type Verdict } from '../effectiveness/verdict';
@@ -63,7 +64,7 @@ export class RollupAccumulator {
   };
   private readonly resultCounts: ResultCounts = { pass: 0, fail: 0, error: 0, notApplicable: 0 };
   private readonly compliance = { compliant: 0, considered: 0 };
-  private remediatedSeconds = 0;
+  private remediatedMicroseconds = 0;
   private readonly verdictCounts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<
     Verdict,
     number
@@ -89,9 +90,7 @@ export class RollupAccumulator {
     counts.notApplicable += pair.resultCounts.notApplicable;
     this.compliance.compliant += pair.complianceSeconds.compliant;
     this.compliance.considered += pair.complianceSeconds.considered;
-    if (pair.mttrSeconds !== null) {
-      this.remediatedSeconds += pair.mttrSeconds * pair.remediatedEpisodes;
-    }
+    this.remediatedMicroseconds += pair.remediatedMicroseconds;
     this.verdictCounts[pair.verdict]++;
     this.worst = worstVerdict([this.worst, pair.verdict]);
   }
@@ -103,8 +102,7 @@ export class RollupAccumulator {
       ...sums,
       deviationRate: deviationRate(sums),
       coverage: coverage(sums),
-      mttrSeconds:
-        sums.remediatedEpisodes === 0 ? null : this.remediatedSeconds / sums.remediatedEpisodes,
+      mttrSeconds: mttrSecondsOf(this.remediatedMicroseconds, sums.remediatedEpisodes),
       resultCounts: { ...this.resultCounts },
       timeInCompliance: complianceRatio(this.compliance),
       verdictCounts: { ...this.verdictCounts },

@@ -17,8 +17,11 @@ export interface EffectivenessSnapshot {
   /** The UTC day the window ends at (exclusive), YYYY-MM-DD. */
   day: string;
   window: { from: Date; to: Date };
-  /** A pair's effectiveness (with its control), or a rollup. */
-  data: PairEffectiveness | EffectivenessRollup;
+  /**
+   * A pair's effectiveness (with its control) as the API shows it, without the exact sum of
+   * its episode durations that only rollups read; or a rollup.
+   */
+  data: Omit<PairEffectiveness, 'remediatedMicroseconds'> | EffectivenessRollup;
 }
 
 interface SnapshotRow {
