@@ -155,6 +155,59 @@ describe(CatalogController.name, () => {
       );
     });
 
+    it('returns every criterion once, in order, when paged with limit and cursor', async () => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res = await get(
+          `/api/v1/criteria?limit=5${cursor === null ? '' : `&cursor=${cursor}`}`,
+        ).expect(200);
+        const items = res.body.items as Array<{ id: string }>;
+        pages += 1;
+        expect(items.length).toBeLessThanOrEqual(5);
+        expect(items.length).toBeGreaterThan(0);
+        ids.push(...items.map((c) => c.id));
+        cursor = res.body.nextCursor as string | null;
+        expect(pages).toBeLessThanOrEqual(TSC.length);
+      } while (cursor !== null);
+      expect(ids).toEqual(TSC.map((c) => c.id));
+      expect(new Set(ids).size).toBe(TSC.length);
+      expect(pages).toBe(Math.ceil(TSC.length / 5));
+    });
+
+    it('answers nextCursor null when one page holds every criterion', async () => {
+      const res = await get('/api/v1/criteria').expect(200);
+      expect(res.body.nextCursor).toBeNull();
+      const exact = await get(`/api/v1/criteria?limit=${TSC.length}`).expect(200);
+      expect(exact.body.items).toHaveLength(TSC.length);
+      expect(exact.body.nextCursor).toBeNull();
+    });
+
+    it('pages within a category when given category, limit and cursor', async () => {
+      const availability = TSC.filter((c) => c.category === 'Availability').map((c) => c.id);
+      const first = await get('/api/v1/criteria?category=A&limit=2').expect(200);
+      expect(first.body.items.map((c: { id: string }) => c.id)).toEqual(availability.slice(0, 2));
+      const rest = await get(
+        `/api/v1/criteria?category=A&limit=100&cursor=${first.body.nextCursor as string}`,
+      ).expect(200);
+      expect(rest.body.items.map((c: { id: string }) => c.id)).toEqual(availability.slice(2));
+      expect(rest.body.nextCursor).toBeNull();
+    });
+
+    it('answers 400 naming the parameter when limit or cursor is invalid', async () => {
+      const unknownId = Buffer.from(JSON.stringify(['ZZ9.9'])).toString('base64url');
+      for (const [query, parameter] of [
+        ['limit=0', 'limit'],
+        ['limit=1001', 'limit'],
+        ['cursor=not-a-cursor!', 'cursor'],
+        [`cursor=${unknownId}`, 'cursor'],
+      ]) {
+        const res = await get(`/api/v1/criteria?${query}`).expect(400);
+        expect([query, res.body.errors[0].parameter]).toEqual([query, parameter]);
+      }
+    });
+
     it('answers 400 naming the parameter when the category is unknown', async () => {
       const res = await get('/api/v1/criteria?category=Quantum').expect(400);
       expect(res.headers['content-type']).toContain('application/problem+json');

@@ -41,7 +41,14 @@ describe('the OpenAPI document', () => {
   let document: {
     paths: Record<
       string,
-      Record<string, { security?: unknown[]; responses: Record<string, unknown> }>
+      Record<
+        string,
+        {
+          security?: unknown[];
+          parameters?: Array<{ name: string; in: string }>;
+          responses: Record<string, unknown>;
+        }
+      >
     >;
     components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
   };
@@ -77,6 +84,38 @@ describe('the OpenAPI document', () => {
       expect.arrayContaining(['GET /health/live', 'GET /metrics', 'DELETE /api/v1/keys/{id}']),
     );
     expect(documentedRoutes()).toEqual(served);
+  });
+
+  it('describes every list that takes limit and cursor as a page { items, nextCursor } (SPEC §6)', () => {
+    const paged: string[] = [];
+    for (const [path, item] of Object.entries(document.paths)) {
+      const operation = item.get;
+      const query = (operation?.parameters ?? [])
+        .filter((p) => p.in === 'query')
+        .map((p) => p.name);
+      if (!operation || !query.includes('limit') || !query.includes('cursor')) continue;
+      paged.push(path);
+      const ok = operation.responses['200'] as {
+        content?: Record<string, { schema?: { $ref?: string } }>;
+      };
+      const ref = ok.content?.['application/json']?.schema?.$ref ?? '';
+      const schema = document.components.schemas[ref.replace('#/components/schemas/', '')] as
+        { properties?: Record<string, { type?: string; nullable?: boolean }> } | undefined;
+      expect({ path, items: schema?.properties?.items?.type }).toEqual({ path, items: 'array' });
+      expect({ path, nextCursor: schema?.properties?.nextCursor }).toEqual({
+        path,
+        nextCursor: expect.objectContaining({ type: 'string', nullable: true }),
+      });
+    }
+    expect(paged).toEqual(
+      expect.arrayContaining([
+        '/api/v1/services',
+        '/api/v1/controls',
+        '/api/v1/criteria',
+        '/api/v1/unmapped',
+        '/api/v1/services/{id}/controls/{controlId}/results',
+      ]),
+    );
   });
 
   it('is served without a key, as Swagger UI is', async () => {

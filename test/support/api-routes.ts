@@ -252,8 +252,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
     access: READERS,
     success: 200,
     scope: 'global',
-    params: { category: 'enum' },
-    example: () => ({ url: '/api/v1/criteria?category=CC' }),
+    params: { category: 'enum', ...PAGE_PARAMS },
+    example: () => ({ url: '/api/v1/criteria?category=CC&limit=10' }),
   },
   {
     method: 'GET',
@@ -313,8 +313,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     params: {
       id: 'serviceId',
       controlId: 'controlId',
-      from: 'instant',
-      to: 'instant',
+      ...WINDOW_PARAMS,
       outcome: 'enum',
       ...PAGE_PARAMS,
     },

@@ -164,7 +164,8 @@ export class EffectivenessController {
   @WindowQueries()
   @ApiOkResponse({ type: PairEffectivenessResponseDto })
   @ApiNotFoundResponse({
-    description: 'Unknown service or control, or the control is not assigned during the window',
+    description:
+      'Unknown service or control, or a control never assigned to the service (a pair assigned only outside the window answers not_in_scope)',
   })
   async pair(
     @Param('id') id: string,
@@ -186,11 +187,29 @@ export class EffectivenessController {
   @Roles(...READERS)
   @ApiOperation({
     summary: 'Raw result history of a pair, oldest first, paged by cursor over (time, seq)',
+    description:
+      'Any pair with stored results has a history, whether the catalogue knows its service and ' +
+      'control or not (unmapped pairs, SPEC §3). Without from, to or window: the whole history.',
   })
   @ApiParam({ name: 'id', description: 'Service id' })
   @ApiParam({ name: 'controlId', description: 'Control id' })
-  @ApiQuery({ name: 'from', required: false, description: 'Results with time >= from (RFC 3339)' })
-  @ApiQuery({ name: 'to', required: false, description: 'Results with time < to (RFC 3339)' })
+  @ApiQuery({
+    name: 'from',
+    required: false,
+    description: 'Results with time >= from (RFC 3339); not with window',
+  })
+  @ApiQuery({
+    name: 'to',
+    required: false,
+    description: 'Results with time < to (RFC 3339); not with window',
+  })
+  @ApiQuery({
+    name: 'window',
+    required: false,
+    description:
+      'ISO 8601 duration ending now, e.g. P90D: results with now - window <= time < now; ' +
+      'not with from/to',
+  })
   @ApiQuery({
     name: 'outcome',
     required: false,
@@ -198,16 +217,18 @@ export class EffectivenessController {
   })
   @ApiPageQuery()
   @ApiOkResponse({ type: StoredResultPageDto })
-  @ApiNotFoundResponse({ description: 'Unknown service or control' })
+  @ApiNotFoundResponse({
+    description: 'The catalogue does not know the service or the control, and no result is stored',
+  })
   async results(
     @Param('id') id: string,
     @Param('controlId') controlId: string,
     @Query()
-    query: { from?: string; to?: string; outcome?: string; limit?: string; cursor?: string },
+    query: WindowQuery & { outcome?: string; limit?: string; cursor?: string },
     @Principal() principal: Principal,
   ): Promise<StoredResultPageDto> {
     assertServiceAllowed(principal, id);
-    return this.history.page(id, controlId, query, parseLimit(query.limit));
+    return this.history.page(id, controlId, query, parseLimit(query.limit), new Date());
   }
 
   @Get('criteria/:criterionId/effectiveness')

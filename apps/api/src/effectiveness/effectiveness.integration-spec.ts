@@ -237,9 +237,28 @@ describe(EffectivenessController.name, () => {
       expect(slots[2].resultIds).toEqual([]);
     });
 
-    it('answers 404 when the control is unknown or not assigned during the window', async () => {
+    it('answers 404 when the control is unknown or never assigned to the service', async () => {
       await get('/api/v1/services/payments-api/controls/nope/effectiveness').expect(404);
       await get('/api/v1/services/ledger/controls/backup-verified/effectiveness').expect(404);
+    });
+
+    it('answers not_in_scope for a pair assigned only after the window', async () => {
+      // ledger × mfa-enforced is assigned from Mar 5: nothing of Mar 1–5 is in scope.
+      const res = await get(
+        '/api/v1/services/ledger/controls/mfa-enforced/effectiveness' +
+          '?from=2026-03-01T00:00:00Z&to=2026-03-05T00:00:00Z',
+      ).expect(200);
+      expect(res.body).toMatchObject({
+        serviceId: 'ledger',
+        controlId: 'mfa-enforced',
+        expectedOccurrences: 0,
+        deviationRate: null,
+        timeInCompliance: null,
+        inScopeSeconds: 0,
+        meetsMinimumPeriod: false,
+        verdict: 'not_in_scope',
+        slots: [],
+      });
     });
   });
 
@@ -270,6 +289,20 @@ describe(EffectivenessController.name, () => {
         ['ledger', 1, 6, 'effective'],
         ['payments-api', 2, 10, 'not_effective'],
       ]);
+    });
+
+    it('lists every service, one without a pair in the window as not in scope', async () => {
+      // ledger's only assignment starts on Mar 5, when this window ends.
+      const res = await get(
+        '/api/v1/effectiveness?from=2026-03-01T00:00:00Z&to=2026-03-05T00:00:00Z',
+      ).expect(200);
+      expect(res.body.pairCount).toBe(2);
+      const services = res.body.services as Array<Record<string, unknown>>;
+      expect(services.map((s) => [s.serviceId, s.pairCount, s.verdict])).toEqual([
+        ['ledger', 0, 'not_in_scope'],
+        ['payments-api', 2, expect.any(String)],
+      ]);
+      expect(services[0]).toMatchObject({ expectedOccurrences: 0, deviationRate: null });
     });
 
     it('shows a limited auditor only its services', async () => {
@@ -345,6 +378,152 @@ describe(EffectivenessController.name, () => {
         400,
       );
     });
+
+    describe('when given window (ending now)', () => {
+      // payments-api × legacy-scan: the control is not in the catalogue (an unmapped pair).
+      const RECENT = '/api/v1/services/payments-api/controls/legacy-scan/results';
+      const DAY = 86_400_000;
+      let recentSeqs: string[];
+
+      beforeAll(async () => {
+        const ago = (days: number) => new Date(Date.now() - days * DAY - H * 1000).toISOString();
+        recentSeqs = await withClient(db.url, (client) =>
+          seedResults(client, [
+            {
+              serviceId: 'payments-api',
+              controlId: 'legacy-scan',
+              outcome: 'pass',
+              time: ago(100),
+            },
+            { serviceId: 'payments-api', controlId: 'legacy-scan', outcome: 'fail', time: ago(20) },
+            { serviceId: 'payments-api', controlId: 'legacy-scan', outcome: 'pass', time: ago(5) },
+            { serviceId: 'payments-api', controlId: 'legacy-scan', outcome: 'fail', time: ago(1) },
+          ]),
+        );
+      });
+
+      const seqsOf = (body: { items: Array<{ seq: string }> }) => body.items.map((r) => r.seq);
+
+      it('returns only the results of the window', async () => {
+        const week = await get(`${RECENT}?window=P7D`).expect(200);
+        expect(seqsOf(week.body)).toEqual(recentSeqs.slice(2));
+        expect(week.body.nextCursor).toBeNull();
+        const month = await get(`${RECENT}?window=P30D`).expect(200);
+        expect(seqsOf(month.body)).toEqual(recentSeqs.slice(1));
+        const year = await get(`${RECENT}?window=P1Y`).expect(200);
+        expect(seqsOf(year.body)).toEqual(recentSeqs);
+        const all = await get(RECENT).expect(200);
+        expect(seqsOf(all.body)).toEqual(recentSeqs);
+      });
+
+      it('pages and filters by outcome within the window', async () => {
+        const first = await get(`${RECENT}?window=P30D&limit=2`).expect(200);
+        expect(seqsOf(first.body)).toEqual(recentSeqs.slice(1, 3));
+        expect(first.body.nextCursor).toEqual(expect.any(String));
+        const second = await get(
+          `${RECENT}?window=P30D&limit=2&cursor=${first.body.nextCursor as string}`,
+        ).expect(200);
+        expect(seqsOf(second.body)).toEqual(recentSeqs.slice(3));
+        expect(second.body.nextCursor).toBeNull();
+        const fails = await get(`${RECENT}?window=P30D&outcome=fail`).expect(200);
+        expect(seqsOf(fails.body)).toEqual([recentSeqs[1], recentSeqs[3]]);
+      });
+
+      it('answers 400 naming window when it is invalid or given with from/to', async () => {
+        for (const query of [
+          'window=90',
+          'window=P0D',
+          'window=P6Y',
+          `window=P7D&from=${WINDOW.from}`,
+          `window=P7D&to=${WINDOW.to}`,
+        ]) {
+          const res = await get(`${RECENT}?${query}`).expect(400);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect([query, res.body.errors[0].parameter]).toEqual([query, 'window']);
+        }
+      });
+    });
+
+    describe('for pairs the catalogue does not know', () => {
+      beforeAll(async () => {
+        await withClient(db.url, (client) =>
+          seedResults(client, [
+            {
+              serviceId: 'ghost-service',
+              controlId: 'mfa-enforced',
+              outcome: 'fail',
+              time: '2026-03-02T10:00:00Z',
+            },
+            {
+              serviceId: 'ghost-service',
+              controlId: 'ghost-control',
+              outcome: 'pass',
+              time: '2026-03-03T10:00:00Z',
+              evidenceUri: 's3://e/ghost.json',
+            },
+          ]),
+        );
+      });
+
+      it('returns the stored results of a pair whose service or control is unknown', async () => {
+        const service = await get('/api/v1/services/ghost-service/controls/mfa-enforced/results');
+        expect(service.status).toBe(200);
+        expect(service.body.items).toEqual([
+          expect.objectContaining({
+            serviceId: 'ghost-service',
+            controlId: 'mfa-enforced',
+            outcome: 'fail',
+            time: '2026-03-02T10:00:00.000000Z',
+          }),
+        ]);
+        expect(service.body.nextCursor).toBeNull();
+        const both = await get(
+          '/api/v1/services/ghost-service/controls/ghost-control/results',
+        ).expect(200);
+        expect(both.body.items).toEqual([
+          expect.objectContaining({ outcome: 'pass', evidence: { uri: 's3://e/ghost.json' } }),
+        ]);
+      });
+
+      it('answers 200 with an empty page when the filters leave none of its results', async () => {
+        const res = await get(
+          '/api/v1/services/ghost-service/controls/ghost-control/results?outcome=fail',
+        ).expect(200);
+        expect(res.body).toEqual({ items: [], nextCursor: null });
+      });
+
+      it('answers 404 when the pair is unknown and has no results at all', async () => {
+        for (const path of [
+          '/api/v1/services/ghost-service/controls/backup-verified/results',
+          '/api/v1/services/nope/controls/nope/results',
+          '/api/v1/services/payments-api/controls/nope/results',
+          '/api/v1/services/nope/controls/mfa-enforced/results',
+        ]) {
+          const res = await get(path);
+          expect([path, res.status]).toEqual([path, 404]);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+        }
+      });
+
+      it('answers 200 with an empty page for a known pair without results', async () => {
+        const res = await get('/api/v1/services/ledger/controls/backup-verified/results').expect(
+          200,
+        );
+        expect(res.body).toEqual({ items: [], nextCursor: null });
+      });
+
+      it('keeps a limited auditor to its services, known or not', async () => {
+        await get(
+          '/api/v1/services/ghost-service/controls/ghost-control/results',
+          auditorKey,
+        ).expect(403);
+        await get('/api/v1/services/payments-api/controls/mfa-enforced/results', auditorKey).expect(
+          403,
+        );
+        await get('/api/v1/services/ledger/controls/mfa-enforced/results', auditorKey).expect(200);
+        await get('/api/v1/services/ledger/controls/nope/results', auditorKey).expect(404);
+      });
+    });
   });
 
   describe('GET /api/v1/effectiveness/trend', () => {
@@ -396,6 +575,7 @@ describe(EffectivenessController.name, () => {
         string,
         {
           get?: {
+            parameters?: Array<{ name: string; in: string }>;
             responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }>;
           };
         }
@@ -414,6 +594,10 @@ describe(EffectivenessController.name, () => {
       const ok = doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema.$ref;
       expect([path, ok]).toEqual([path, `#/components/schemas/${schema}`]);
     }
+    const history = doc.paths['/api/v1/services/{id}/controls/{controlId}/results'].get;
+    expect((history?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)).toEqual(
+      expect.arrayContaining(['from', 'to', 'window', 'outcome', 'limit', 'cursor']),
+    );
     expect(Object.keys(doc.components.schemas.PairEffectivenessDto.properties ?? {})).toEqual(
       expect.arrayContaining([
         'expectedOccurrences',

@@ -35,9 +35,10 @@ export class EffectivenessService {
     const fleet = new RollupAccumulator();
     const byService = new Map<string, RollupAccumulator>();
     if (visible?.length !== 0) {
-      await this.query.forEachPair(
-        { ...window, now, serviceIds: visible ?? undefined },
-        async (pair) => {
+      const serviceIds = visible ?? undefined;
+      const [active] = await Promise.all([
+        this.catalog.listActiveServiceIds({ serviceIds }),
+        this.query.forEachPair({ ...window, now, serviceIds }, async (pair) => {
           let service = byService.get(pair.serviceId);
           if (service === undefined) {
             service = new RollupAccumulator();
@@ -45,17 +46,18 @@ export class EffectivenessService {
           }
           service.add(pair.effectiveness);
           fleet.add(pair.effectiveness);
-        },
-      );
+        }),
+      ]);
+      // "Every service" (SPEC §6): one without a pair in the window is listed as not in scope.
+      for (const id of active) if (!byService.has(id)) byService.set(id, new RollupAccumulator());
     }
     return {
       window: WindowDto.of(window),
       asOf: asOf(window, now).toISOString(),
       ...rollupFields(fleet.result()),
-      services: [...byService].map(([serviceId, rollup]) => ({
-        serviceId,
-        ...rollupFields(rollup.result()),
-      })),
+      services: [...byService]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([serviceId, rollup]) => ({ serviceId, ...rollupFields(rollup.result()) })),
     };
   }
 
@@ -94,12 +96,12 @@ export class EffectivenessService {
         serviceIds: [serviceId],
         controlId,
         withSlots: true,
+        // Assigned only before or after the window: not_in_scope (SPEC §5.10), not a 404.
+        anyAssignment: true,
       }),
     ]);
     if (!pair) {
-      throw notFound(
-        `Control "${controlId}" is not assigned to service "${serviceId}" during the window`,
-      );
+      throw notFound(`Control "${controlId}" has never been assigned to service "${serviceId}"`);
     }
     return {
       window: WindowDto.of(window),

@@ -151,6 +151,16 @@ export class CatalogRepository {
     return rows.length > 0;
   }
 
+  /** The ids of the services not retired, those of `filter` only when given. */
+  async listActiveServiceIds(filter: ServiceFilter = {}): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ id: string }>>(
+      `SELECT id FROM services
+        WHERE retired_at IS NULL AND ($1::text[] IS NULL OR id = ANY ($1))`,
+      [filter.serviceIds ?? null],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /** Services by id, `limit + 1` rows (the extra one says there is a next page). */
   async listServices(page: KeysetPage, filter: ServiceFilter = {}): Promise<ServiceRecord[]> {
     const rows = await this.dataSource.query<ServiceRow[]>(

@@ -44,6 +44,12 @@ export interface EffectivenessQueryInput {
   withSlots?: boolean;
   /** Read result ids and evidence URIs for the slots (default: withSlots). */
   withEvidence?: boolean;
+  /**
+   * Also evaluate pairs assigned only outside the window (`not_in_scope`, SPEC §5.10), as the
+   * one-pair endpoint does. By default only pairs with an assignment overlapping the window
+   * are evaluated: the pairs SPEC §5.11 rolls up.
+   */
+  anyAssignment?: boolean;
 }
 
 /**
@@ -60,6 +66,10 @@ export function chunkPairs(pairs: number, withEvidence: boolean): number {
   if (withEvidence) return MIN_CHUNK_PAIRS;
   return Math.min(MAX_CHUNK_PAIRS, Math.max(MIN_CHUNK_PAIRS, Math.ceil(pairs / 20)));
 }
+
+/** Bounds of "any time" for assignments, within what PostgreSQL's timestamptz can hold. */
+const EARLIEST = new Date('0001-01-01T00:00:00.000Z');
+const LATEST = new Date('9999-12-31T23:59:59.999Z');
 
 /** Chunk queries running while the caller evaluates a chunk (each on its own pooled connection). */
 const CHUNKS_IN_FLIGHT = 2;
@@ -271,7 +281,14 @@ export class EffectivenessQuery {
     const withEvidence = q.withEvidence ?? withSlots;
     for await (const { chunk, results } of this.chunks(pairs, q, withEvidence)) {
       for (let k = 0; k < chunk.length; k++) {
-        const evaluation = evaluateOne(chunk[k], results[k], q, q.now, withSlots);
+        const evaluation = evaluateOne(
+          chunk[k],
+          results[k],
+          q,
+          q.now,
+          withSlots,
+          q.anyAssignment === true,
+        );
         if (evaluation) await fn(evaluation);
       }
     }
@@ -305,8 +322,9 @@ export class EffectivenessQuery {
 
   private async findPairs(q: EffectivenessQueryInput): Promise<PairScope[]> {
     const pairs = await this.scopes.findPairScopes({
-      from: q.from,
-      to: q.to,
+      // Every assignment of the pairs, whenever it was, when asked for pairs out of scope.
+      from: q.anyAssignment === true ? EARLIEST : q.from,
+      to: q.anyAssignment === true ? LATEST : q.to,
       serviceIds: q.serviceIds,
       controlId: q.controlId,
       criterionId: q.criterionId,
@@ -472,8 +490,9 @@ function evaluateOne(
   window: { from: Date; to: Date },
   now: Date,
   withSlots: boolean,
+  anyAssignment = false,
 ): PairEvaluation | null {
-  if (!overlaps(pair, window)) return null;
+  if (!anyAssignment && !overlaps(pair, window)) return null;
   const asOf = new Date(Math.min(window.to.getTime(), now.getTime()));
   const version = versionAt(pair.versions, asOf);
   const input = {

@@ -91,4 +91,13 @@ export class ResultHistoryRepository {
       details: r.details,
     }));
   }
+
+  /** Whether any result of the pair is stored, whatever its time or outcome. */
+  async pairHasResults(serviceId: string, controlId: string): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      `SELECT 1 FROM results WHERE service_id = $1 AND control_id = $2 LIMIT 1`,
+      [serviceId, controlId],
+    );
+    return rows.length > 0;
+  }
 }

@@ -23,6 +23,8 @@ export class CriterionDto {
 export class CriterionListDto {
   @ApiProperty({ type: [CriterionDto] })
   items!: CriterionDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as cursor for the next page' })
+  nextCursor!: string | null;
 }
 
 export function toCriterionDto(c: CriterionRecord): CriterionDto {
