@@ -327,7 +327,7 @@ describe(ExportsController.name, () => {
       const doc = JSON.parse(first.toString('utf8'));
       expect(validateOscal(doc)).toEqual([]);
       const ar = doc['assessment-results'];
-      expect(ar.metadata['oscal-version']).toBe('1.1.2');
+      expect(ar.metadata['oscal-version']).toBe('1.2.1');
       const [result] = ar.results;
       expect(result.findings).toHaveLength(3);
       const mfa = result.findings.find((f: { title: string }) =>

@@ -43,7 +43,7 @@ export class ExportsController {
     summary: "A period's operating effectiveness for auditors (SPEC §7), streamed",
     description:
       'csv: one table (`table=summary|occurrences|results`, default summary), RFC 4180 with a header row. ' +
-      'json: {parameters, summary, occurrences, results, rowCounts, empty}. oscal: OSCAL 1.1.2 assessment results. ' +
+      'json: {parameters, summary, occurrences, results, rowCounts, empty}. oscal: OSCAL 1.2.1 assessment results. ' +
       'pdf: the readable report. zip: summary.csv, occurrences.csv, results.csv, assessment-results.oscal.json, ' +
       'report.pdf and manifest.json (SHA-256 of every file; check it offline with `vigil verify`). ' +
       'A closed period gives byte-identical files (the generation time is only in manifest.json). ' +

@@ -4,7 +4,8 @@ import type { ExportContext } from '../export-context';
 import type { ExportSink } from '../export-sink';
 import { uuidV5 } from './uuid-v5';
 
-export const OSCAL_VERSION = '1.1.2';
+/** The OSCAL model the documents are authored against (SPEC §7: NIST's 1.2.1 schema). */
+export const OSCAL_VERSION = '1.2.1';
 /** Namespace of Vigil's OSCAL props (names outside OSCAL's own vocabulary). */
 export const VIGIL_OSCAL_NS = 'https://vigil.dev/ns/oscal';
 
