@@ -248,6 +248,35 @@ describe(EffectivenessQuery.name, () => {
     expect(pair.effectiveness).toMatchObject({ remediatedEpisodes: 0, openEpisodes: 0 });
   });
 
+  it('reads a pass at exactly the window end as ending the episode, from results and from packs', async () => {
+    // "Ended by asOf" is inclusive (see failureEpisodes): with asOf = to, the pass at `to` ends
+    // the episode, though outside [from, to) it is counted nowhere else.
+    const H = 3_600_000;
+    const results: RandomPair['results'] = [
+      { at: 4 * DAY + 10 * H, outcome: 'fail', late: false, uri: null },
+      { at: 5 * DAY, outcome: 'pass', late: false, uri: null },
+      { at: 5 * DAY + 1, outcome: 'fail', late: false, uri: null },
+    ];
+    await reset([{ frequencies: ['daily'], assignment: { from: 0, to: null }, results }]);
+    const q = { from: new Date(BASE), to: new Date(BASE + 5 * DAY), now: new Date(BASE + 9 * DAY) };
+    const expectedFigures = {
+      remediatedEpisodes: 1,
+      openEpisodes: 0,
+      mttrSeconds: 14 * 3600,
+      resultCounts: { pass: 0, fail: 1, error: 0, notApplicable: 0 },
+    };
+    const [expected] = await reference(q);
+    expect(expected.effectiveness).toMatchObject(expectedFigures);
+    const query = new EffectivenessQuery(ds);
+    const [raw] = await query.evaluatePairs(q);
+    const [withSlots] = await query.evaluatePairs({ ...q, withSlots: true });
+    expect(raw.effectiveness).toEqual(expected.effectiveness);
+    expect(withSlots.effectiveness).toEqual(expected.effectiveness);
+    await new ResultPackRepository(ds).packUntil(new Date(BASE + 8 * DAY));
+    const [packed] = await query.evaluatePairs(q);
+    expect(packed.effectiveness).toEqual(expected.effectiveness);
+  });
+
   it('equals the engine over every raw result when results come from packs, also after late results invalidate them', async () => {
     const packs = new ResultPackRepository(ds);
     await fc.assert(

@@ -96,7 +96,7 @@ interface PairResultsRow {
 const UNIT_SEPARATOR = '\u001f';
 
 /**
- * The results of a chunk of pairs in one round trip: every result in `[raw_from, to)` (the
+ * The results of a chunk of pairs in one round trip: every result in `[raw_from, to]` (the
  * pair's `raw_from` is `from`, or where its result packs end) plus, unless the packs gave them
  * (`with_context` false), the latest result before `from` and the latest non-`not_applicable`
  * one before `from` (the context SPEC §5.7 and §5.8 need), each pair's list packed into
@@ -162,8 +162,12 @@ ${windowResults}
 // partitions are appended in time order); a subquery with ORDER BY keeps its own plan node,
 // and its aggregate reads the rows in that order. An hourly pair's 90 days with evidence went
 // from ~9 to ~5 ms of PostgreSQL time.
+//
+// The end is inclusive: a `pass` at exactly `to` (= asOf when the window has ended) ends a
+// failure episode, "ended by asOf" (see `failureEpisodes`), and counts nowhere else. The packs
+// give `[from, to)` (see walkPacks), so when they reach past `to`, raw_from is `to`.
 const WINDOW_RESULTS_WHERE = `r.service_id = p.service_id AND r.control_id = p.control_id
-             AND r.time >= p.raw_from AND r.time >= $7 AND r.time < $4`;
+             AND r.time >= p.raw_from AND r.time >= $7 AND r.time <= $4`;
 
 function leanWindowResults(epochSeconds: string): string {
   return `
