@@ -98,7 +98,9 @@ export class EffectivenessController {
     name: 'period',
     required: false,
     enum: ['30', '90', '180', '365'],
-    description: 'Rolling window in days (default 90)',
+    description:
+      'Rolling window in days; by default the length of `window` when it is P30D, P90D, P180D ' +
+      'or P365D (window=P30D: the 30-day window of the last 30 days), else 90',
   })
   @WindowQueries()
   @ApiOkResponse({ type: TrendDto })
@@ -115,7 +117,7 @@ export class EffectivenessController {
   ): Promise<TrendDto> {
     const now = new Date();
     const window = parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW });
-    const period = query.period === undefined ? 90 : Number(query.period);
+    const period = query.period === undefined ? defaultPeriod(window) : Number(query.period);
     if (!(ROLLING_WINDOW_DAYS as readonly number[]).includes(period)) {
       throw invalidParameter('period', `must be one of ${ROLLING_WINDOW_DAYS.join(', ')}`);
     }
@@ -272,4 +274,13 @@ function trendScope(query: {
   if (query.service !== undefined) return { kind: 'service', serviceId: query.service };
   if (query.criterion !== undefined) return { kind: 'criterion', criterionId: query.criterion };
   return { kind: 'fleet' };
+}
+
+/**
+ * The rolling window a trend shows when `period` is not given: the window's own length when it
+ * is one of the rolling windows (`window=P30D` reads as "the 30-day trend"), else 90 days.
+ */
+function defaultPeriod(window: { from: Date; to: Date }): number {
+  const days = (window.to.getTime() - window.from.getTime()) / 86_400_000;
+  return (ROLLING_WINDOW_DAYS as readonly number[]).includes(days) ? days : 90;
 }

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { rollUp } from '@vigil/domain';
 import { EffectivenessSnapshotRepository, createDataSource } from '@vigil/persistence';
 import { TestDatabase, appEnv, createTestDatabase } from '../../../../test/support/infra';
 import {
@@ -564,6 +565,47 @@ describe(EffectivenessController.name, () => {
         expectedOccurrences: 9,
       });
       await get('/api/v1/effectiveness/trend?period=7').expect(400);
+      await get('/api/v1/effectiveness/trend', auditorKey).expect(403);
+    });
+
+    it("reads window=P30D as the 30-day trend, and names a rollup's fields as live rollups do", async () => {
+      const ds: DataSource = await createDataSource({ url: db.url, poolSize: 1 }).initialize();
+      const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+      const yesterday = new Date(today.getTime() - 86_400_000).toISOString().slice(0, 10);
+      const rollup = rollUp([{ ...mfaPair, remediatedMicroseconds: 74 * H * 1e6 } as never]);
+      try {
+        await new EffectivenessSnapshotRepository(ds).upsertSnapshots(
+          [30, 90].map((periodDays) => ({
+            scope: { kind: 'service' as const, serviceId: 'payments-api' },
+            periodDays,
+            day: yesterday,
+            window: {
+              from: new Date(Date.parse(`${yesterday}T00:00:00Z`) - periodDays * 86_400_000),
+              to: new Date(`${yesterday}T00:00:00Z`),
+            },
+            data: rollup,
+          })),
+        );
+      } finally {
+        await ds.destroy();
+      }
+      const res = await get('/api/v1/effectiveness/trend?service=payments-api&window=P30D').expect(
+        200,
+      );
+      expect(res.body.periodDays).toBe(30);
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.items[0].window.from).toBe(
+        new Date(Date.parse(`${yesterday}T00:00:00Z`) - 30 * 86_400_000).toISOString(),
+      );
+      expect(res.body.items[0].effectiveness).toMatchObject({
+        pairCount: 1,
+        verdict: rollup.verdict,
+      });
+      expect(res.body.items[0].effectiveness).not.toHaveProperty('pairs');
+      const other = await get(
+        '/api/v1/effectiveness/trend?service=payments-api&window=P45D',
+      ).expect(200);
+      expect(other.body.periodDays).toBe(90);
       await get('/api/v1/effectiveness/trend', auditorKey).expect(403);
     });
   });

@@ -6,7 +6,7 @@ import {
 } from '@vigil/persistence';
 import { notFound } from '../http/problem';
 import type { QueryWindow } from '../http/window';
-import { WindowDto } from './dto/effectiveness.dto';
+import { WindowDto, rollupFields } from './dto/effectiveness.dto';
 import { TrendDto } from './dto/trend.dto';
 
 /** Daily snapshots of the rolling windows (SPEC §5), written by the evaluator. */
@@ -42,7 +42,11 @@ export class TrendService {
         deviationRate: row.data.deviationRate,
         coverage: row.data.coverage,
         timeInCompliance: row.data.timeInCompliance,
-        effectiveness: { ...row.data },
+        // A rollup's fields as the live rollups name them (pairCount, not the stored pairs).
+        effectiveness:
+          scope.kind === 'pair' || !('pairs' in row.data)
+            ? { ...row.data }
+            : { ...rollupFields(row.data) },
       })),
     };
   }
