@@ -371,6 +371,12 @@ describe(CatalogController.name, () => {
       const service = await get('/api/v1/services/identity-service').expect(200);
       expect(service.body.assignments).toHaveLength(1);
       expect(service.body.assignments[0].to).toBe('2026-06-01T00:00:00.000Z');
+      // Named as in the catalogue document (service, control) and as elsewhere in the API.
+      expect(service.body.assignments[0]).toMatchObject({
+        service: 'identity-service',
+        serviceId: 'identity-service',
+      });
+      expect(service.body.assignments[0].control).toBe(service.body.assignments[0].controlId);
     });
 
     it('starts a new interval for a pair after its ended one', async () => {

@@ -72,6 +72,15 @@ describe(SamplingController.name, () => {
   });
 
   describe('GET /api/v1/services/{id}/controls/{controlId}/sample', () => {
+    it('reads empty seed= and size= as not given, as SPEC §6 writes the template', async () => {
+      const { body } = await request(server)
+        .get(`${PATH}?${MARCH}&seed=&size=`)
+        .set(auditor)
+        .expect(200);
+      expect(body).toMatchObject({ size: 25, requestedSize: 25, frequency: 'daily' });
+      expect(body.seedSource).not.toBe('given');
+    });
+
     it('samples the default size for the frequency from the expected slots, ranked by SHA-256 of seed and start', async () => {
       const { body } = await request(server)
         .get(`${PATH}?${MARCH}&seed=audit-2026`)

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { blankAsAbsent } from '../http/blank-as-absent';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -107,7 +108,7 @@ export class EffectivenessController {
   @ApiNotFoundResponse({ description: 'Unknown service, control or criterion' })
   async trend(
     @Query()
-    query: WindowQuery & {
+    given: WindowQuery & {
       service?: string;
       control?: string;
       criterion?: string;
@@ -115,6 +116,7 @@ export class EffectivenessController {
     },
     @Principal() principal: Principal,
   ): Promise<TrendDto> {
+    const query = blankAsAbsent(given, ['service', 'control', 'criterion', 'period']);
     const now = new Date();
     const window = parseQueryWindow(query, now, { defaultWindow: DEFAULT_WINDOW });
     const period = query.period === undefined ? defaultPeriod(window) : Number(query.period);

@@ -372,6 +372,10 @@ describe(EffectivenessController.name, () => {
         expect.objectContaining({ seq: mfaSeqs[6], outcome: 'error' }),
       ]);
       expect(res.body.nextCursor).toBeNull();
+      // SPEC §3 names the event's id `id`; `eventId` stays for earlier clients.
+      const [first] = res.body.items as Array<{ id: string; eventId: string; source: string }>;
+      expect(first.id).toBe(seededEventId(mfaSeqs[2]));
+      expect(first.eventId).toBe(first.id);
     });
 
     it('answers 400 when the cursor is forged', async () => {
@@ -566,6 +570,11 @@ describe(EffectivenessController.name, () => {
       });
       await get('/api/v1/effectiveness/trend?period=7').expect(400);
       await get('/api/v1/effectiveness/trend', auditorKey).expect(403);
+      // SPEC §6's own template, with its empty values: the fleet's trend.
+      const template = await get(
+        '/api/v1/effectiveness/trend?service=&control=&window=P90D',
+      ).expect(200);
+      expect(template.body).toMatchObject({ scope: { kind: 'fleet' }, periodDays: 90 });
     });
 
     it("reads window=P30D as the 30-day trend, and names a rollup's fields as live rollups do", async () => {

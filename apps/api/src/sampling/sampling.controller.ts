@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { blankAsAbsent } from '../http/blank-as-absent';
 import {
   ApiBearerAuth,
   ApiOkResponse,
@@ -61,8 +62,9 @@ export class SamplingController {
     @Principal() principal: Principal,
     @Param('id') serviceId: string,
     @Param('controlId') controlId: string,
-    @Query() query: { from?: string; to?: string; window?: string; seed?: string; size?: string },
+    @Query() given: { from?: string; to?: string; window?: string; seed?: string; size?: string },
   ): Promise<SampleDto> {
+    const query = blankAsAbsent(given, ['seed', 'size']);
     assertServiceAllowed(principal, serviceId);
     const now = new Date();
     const window = parseQueryWindow(query, now);

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 /** One stored result as the raw-history endpoint shows it. */
 export interface StoredResult {
   seq: string;
+  /** The CloudEvent id (SPEC §3 names it `id`); `eventId` is the same value. */
+  id: string;
   source: string;
   eventId: string;
   serviceId: string;
@@ -78,6 +80,7 @@ export class ResultHistoryRepository {
     );
     return rows.map((r) => ({
       seq: r.seq,
+      id: r.event_id,
       source: r.source,
       eventId: r.event_id,
       serviceId: r.service_id,

@@ -8,9 +8,13 @@ export type AssignmentState = 'active' | 'scheduled' | 'ended' | 'cancelled';
   description: 'A control assigned to a service over [from, to)',
 })
 export class AssignmentDto {
-  @ApiProperty()
+  @ApiProperty({ description: 'The service, as the catalogue document names it' })
+  service!: string;
+  @ApiProperty({ description: 'The control, as the catalogue document names it' })
+  control!: string;
+  @ApiProperty({ description: 'Same as service, as the effectiveness answers name it' })
   serviceId!: string;
-  @ApiProperty()
+  @ApiProperty({ description: 'Same as control, as the effectiveness answers name it' })
   controlId!: string;
   @ApiProperty({ format: 'date-time' })
   from!: string;
@@ -92,6 +96,8 @@ export function toServiceDetailDto(
 
 export function toAssignmentDto(a: AssignmentRecord, now: Date): AssignmentDto {
   return {
+    service: a.serviceId,
+    control: a.controlId,
     serviceId: a.serviceId,
     controlId: a.controlId,
     from: a.from.toISOString(),

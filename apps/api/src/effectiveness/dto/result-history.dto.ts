@@ -3,11 +3,15 @@ import { OUTCOMES, type Outcome } from '@vigil/domain';
 
 export class StoredResultDto {
   @ApiProperty({
-    description: 'Ingestion sequence number: the result id used in slots and exports',
+    description:
+      'Ingestion sequence number (the page order among results of the same time); slots and ' +
+      'exports name results by their CloudEvent id',
   })
   seq!: string;
+  @ApiProperty({ description: 'CloudEvent id, as the producer sent it (unique per source)' })
+  id!: string;
   @ApiProperty({ description: 'CloudEvent source' }) source!: string;
-  @ApiProperty({ description: 'CloudEvent id' }) eventId!: string;
+  @ApiProperty({ description: 'Same as id' }) eventId!: string;
   @ApiProperty() serviceId!: string;
   @ApiProperty() controlId!: string;
   @ApiProperty({ enum: OUTCOMES }) outcome!: Outcome;
