@@ -9,6 +9,7 @@ import {
   ParamKind,
   RouteContext,
   SEED,
+  SEED_CATALOG,
   exampleEvent,
   operationOf,
   seedApiData,
@@ -475,6 +476,25 @@ describe('the API under bad input', () => {
         expect(wrong).toEqual([]);
       },
     );
+
+    it('parses JSON strictly outside HTTP ingest: a JSON string is malformed_json, never YAML text', async () => {
+      // YAML reads JSON: this text is a valid catalogue if it ever reached the YAML reader.
+      const text = JSON.stringify(SEED_CATALOG);
+      const res = await call('PUT', '/api/v1/catalog?dryRun=true')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(text))
+        .expect(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ code: 'malformed_json' })]);
+    });
+
+    it('keeps the body depth guard on routes other than HTTP ingest', async () => {
+      const nested = `${'{"a":'.repeat(64)}{}${'}'.repeat(64)}`;
+      const res = await call('POST', '/api/v1/keys')
+        .set('Content-Type', 'application/json')
+        .send(nested)
+        .expect(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ code: 'too_deep' })]);
+    });
 
     it('refuses hostile ids and values inside otherwise valid bodies', async () => {
       const wrong: Answer[] = [];

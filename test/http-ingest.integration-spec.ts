@@ -2,7 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { INestApplication } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 import request from 'supertest';
-import { CONTROL_RESULT_V1_TYPE, MAX_EVENT_BYTES, validateCloudEvent } from '@vigil/contracts';
+import {
+  CONTROL_RESULT_V1_TYPE,
+  MAX_DATA_DEPTH,
+  MAX_EVENT_BYTES,
+  decodeKafkaMessage,
+  validateCloudEvent,
+} from '@vigil/contracts';
 import { KafkaClient } from '@vigil/platform';
 import { createApi } from '../apps/api/src/bootstrap';
 import { ResultsController } from '../apps/api/src/results/results.controller';
@@ -43,6 +49,27 @@ function anEvent(overrides: Record<string, unknown> = {}, data: Record<string, u
     },
     ...overrides,
   };
+}
+
+/** `levels` objects within each other: `{"a":{"a":…{}}}`. */
+function nestedObjects(levels: number): unknown {
+  let value: unknown = {};
+  for (let level = 1; level < levels; level++) value = { a: value };
+  return value;
+}
+
+/** JSON text of an event whose data.details.deep is `levels` arrays within each other. */
+function deepEventText(event: Record<string, unknown>, levels: number): string {
+  return JSON.stringify(event).replace(
+    '"deep":0',
+    `"deep":${'['.repeat(levels)}${']'.repeat(levels)}`,
+  );
+}
+
+/** What the Kafka path answers for the same bytes in structured mode. */
+function kafkaAnswer(text: string): { code?: string; pointer?: string } {
+  const outcome = decodeKafkaMessage({ value: Buffer.from(text, 'utf8') }, new Date());
+  return outcome.ok ? {} : { code: outcome.code, pointer: outcome.pointer };
 }
 
 describe(ResultsController.name, () => {
@@ -257,12 +284,169 @@ describe(ResultsController.name, () => {
       expect(tooMany.body.detail).toMatch(/1001 events; at most 1000/);
     });
 
-    it('answers 400 when the body is not JSON', async () => {
+    it('answers 400 malformed_json when the body is not JSON', async () => {
       const response = await post('application/cloudevents+json', '{"specversion": "1.0",').expect(
         400,
       );
       expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       expect(response.body).toMatchObject({ status: 400, detail: expect.stringMatching(/JSON/) });
+      expect(response.body.errors).toEqual([
+        { code: 'malformed_json', detail: expect.stringMatching(/^the body is not valid JSON/) },
+      ]);
+    });
+
+    it.each([
+      ['application/cloudevents+json', '"x"'],
+      ['application/cloudevents+json', '123'],
+      ['application/json', 'true'],
+      ['application/json', 'null'],
+      ['application/cloudevents+json', ' "padded" '],
+    ])(
+      'answers 400 invalid_envelope, as the Kafka path does, when the %s body is the bare JSON scalar %s',
+      async (contentType, body) => {
+        const response = await post(contentType, body).expect(400);
+        expect(response.body.errors).toEqual([
+          {
+            index: 0,
+            code: 'invalid_envelope',
+            pointer: '',
+            detail: expect.stringMatching(/^the event must be a JSON object/),
+          },
+        ]);
+        expect(kafkaAnswer(body)).toEqual({ code: 'invalid_envelope', pointer: '' });
+      },
+    );
+
+    it(`answers 202 for data nested exactly ${MAX_DATA_DEPTH} levels deep`, async () => {
+      // The body nests one level more than data: the depth rule is the contract's, per event.
+      const event = anEvent({}, { details: nestedObjects(MAX_DATA_DEPTH - 1) });
+      await post('application/cloudevents+json', JSON.stringify(event)).expect(202);
+      const [message] = await waitFor([event.id]);
+      expect(JSON.parse(message.value)).toEqual(event);
+    });
+
+    it('answers 400 invalid_data per event, as the Kafka path does, when data nests too deeply', async () => {
+      const before = await messagesOnTopic();
+      const valid = anEvent();
+      const oneTooMany = anEvent({}, { details: nestedObjects(MAX_DATA_DEPTH) });
+      // 20,000 levels: deeper than JSON.stringify can write back, well under 64 KiB.
+      const veryDeep = anEvent({}, { details: { deep: 0 } });
+      const veryDeepText = deepEventText(veryDeep, 20_000);
+      const body = `[${JSON.stringify(valid)},${JSON.stringify(oneTooMany)},${veryDeepText}]`;
+      const response = await post('application/cloudevents-batch+json', body).expect(400);
+      expect(response.body.detail).toMatch(/^2 of 3 events are invalid; nothing was accepted/);
+      expect(response.body.errors).toEqual([
+        {
+          index: 1,
+          id: oneTooMany.id,
+          code: 'invalid_data',
+          pointer: `/1/data/details${'/a'.repeat(MAX_DATA_DEPTH - 1)}`,
+          detail: expect.stringMatching(
+            /^data must not nest objects and arrays more than 64 levels/,
+          ),
+        },
+        {
+          index: 2,
+          id: veryDeep.id,
+          code: 'invalid_data',
+          pointer: `/2/data/details/deep${'/0'.repeat(MAX_DATA_DEPTH - 2)}`,
+          detail: expect.stringMatching(
+            /^data must not nest objects and arrays more than 64 levels/,
+          ),
+        },
+      ]);
+      expect(kafkaAnswer(JSON.stringify(oneTooMany))).toEqual({
+        code: 'invalid_data',
+        pointer: response.body.errors[0].pointer.slice('/1'.length),
+      });
+      expect(kafkaAnswer(veryDeepText)).toEqual({
+        code: 'invalid_data',
+        pointer: response.body.errors[1].pointer.slice('/2'.length),
+      });
+
+      const single = await post('application/cloudevents+json', veryDeepText).expect(400);
+      expect(single.body.errors).toEqual([
+        {
+          index: 0,
+          id: veryDeep.id,
+          code: 'invalid_data',
+          pointer: `/data/details/deep${'/0'.repeat(MAX_DATA_DEPTH - 2)}`,
+          detail: expect.stringMatching(/more than 64 levels deep/),
+        },
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await messagesOnTopic()).toBe(before);
+    });
+
+    it('answers 400 payload_too_large for an event that is both too deep and over 64 KiB, as Kafka does', async () => {
+      const event = anEvent({}, { details: { deep: 0 } });
+      const text = deepEventText(event, 40_000);
+      const response = await post('application/cloudevents-batch+json', `[${text}]`).expect(400);
+      expect(response.body.errors).toEqual([
+        {
+          index: 0,
+          id: event.id,
+          code: 'payload_too_large',
+          detail: expect.stringMatching(/^the event is 80\d{3} bytes; at most 65536 bytes/),
+        },
+      ]);
+      expect(kafkaAnswer(text).code).toBe('payload_too_large');
+    });
+
+    it('answers 400 when a NUL character is in an attribute (invalid_envelope) or in data (invalid_data)', async () => {
+      const before = await messagesOnTopic();
+      const events = [
+        anEvent({ id: `${randomUUID()}\u0000` }),
+        anEvent({ traceparent: '00-\u0000-01' }),
+        anEvent({}, { evidence: { uri: 's3://evidence/\u0000.json' } }),
+        anEvent({}, { details: { 'checked\u0000': 42 } }),
+        anEvent(),
+      ];
+      const response = await post(
+        'application/cloudevents-batch+json',
+        JSON.stringify(events),
+      ).expect(400);
+      expect(response.body.detail).toMatch(/^4 of 5 events are invalid/);
+      const nul = /must not contain the NUL character \(U\+0000\)/;
+      expect(response.body.errors).toEqual([
+        {
+          index: 0,
+          id: events[0].id,
+          code: 'invalid_envelope',
+          pointer: '/0/id',
+          detail: expect.stringMatching(nul),
+        },
+        {
+          index: 1,
+          id: events[1].id,
+          code: 'invalid_envelope',
+          pointer: '/1/traceparent',
+          detail: expect.stringMatching(nul),
+        },
+        {
+          index: 2,
+          id: events[2].id,
+          code: 'invalid_data',
+          pointer: '/2/data/evidence/uri',
+          detail: expect.stringMatching(nul),
+        },
+        {
+          index: 3,
+          id: events[3].id,
+          code: 'invalid_data',
+          pointer: '/3/data/details/checked\u0000',
+          detail: expect.stringMatching(nul),
+        },
+      ]);
+      events.slice(0, 4).forEach((event, index) => {
+        expect(kafkaAnswer(JSON.stringify(event))).toEqual({
+          code: response.body.errors[index].code,
+          pointer: response.body.errors[index].pointer.slice(`/${index}`.length),
+        });
+      });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await messagesOnTopic()).toBe(before);
+      expect(received.has(events[4].id)).toBe(false);
     });
 
     it('answers 415 for a media type that is not JSON', async () => {

@@ -108,7 +108,16 @@ describe(IngestConsumer.name, () => {
       async () => (await storedCount(`event_id = 'conflicting'`)) === 1,
     );
 
-    const bad: Array<[string, string | Buffer]> = [
+    const levels = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    const deepEvent = (n: number) =>
+      JSON.stringify(resultEvent({ service: key, details: { deep: 0 } })).replace(
+        '"deep":0',
+        `"deep":${levels(n)}`,
+      );
+    const nul = /must not contain the NUL character \(U\+0000\)/;
+    const tooDeep = /^data must not nest objects and arrays more than 64 levels deep/;
+    // Code, record value, and the validator's message where the test pins it.
+    const bad: Array<[string, string | Buffer, RegExp?]> = [
       ['malformed_json', '{"specversion": "1.0", '],
       [
         'invalid_envelope',
@@ -124,8 +133,23 @@ describe(IngestConsumer.name, () => {
         'id_conflict',
         JSON.stringify({ ...stored, data: { ...(stored.data as object), outcome: 'fail' } }),
       ],
-      // Valid for the validator, refused by PostgreSQL (jsonb has no \u0000): isolated, not blocking.
-      ['invalid_data', JSON.stringify(resultEvent({ service: key, details: { nul: '\u0000' } }))],
+      // PostgreSQL stores no \u0000: the validator refuses it up front, as HTTP ingest does.
+      [
+        'invalid_data',
+        JSON.stringify(resultEvent({ service: key, details: { nul: '\u0000' } })),
+        nul,
+      ],
+      ['invalid_envelope', JSON.stringify(resultEvent({ id: 'nul-\u0000-id', service: key })), nul],
+      // data.details.deep makes data 65 levels deep; then 30,000 (under 64 KiB), far more than
+      // anything recursive could walk: both are the validator's invalid_data.
+      ['invalid_data', deepEvent(63), tooDeep],
+      ['invalid_data', deepEvent(30_000), tooDeep],
+      // jsonb stores no unpaired surrogate either: refused up front too.
+      [
+        'invalid_data',
+        JSON.stringify(resultEvent({ service: key, details: { half: '\ud800' } })),
+        /unpaired surrogate/,
+      ],
     ];
     const messages = bad.flatMap(([, value], i) => [
       { key, value },
@@ -154,6 +178,8 @@ describe(IngestConsumer.name, () => {
       expect(header(m, 'vigil-original-partition')).toMatch(/^\d+$/);
       expect(header(m, 'vigil-error-message')).toEqual(expect.any(String));
       expect(header(m, 'vigil-error-message')!.length).toBeGreaterThan(5);
+      const message = bad[i][2];
+      if (message !== undefined) expect(header(m, 'vigil-error-message')).toMatch(message);
     }
     // The first of the conflicting pair stays as it was.
     await expect(storedCount(`event_id = 'conflicting' AND outcome = 'pass'`)).resolves.toBe(1);
@@ -169,7 +195,12 @@ describe(IngestConsumer.name, () => {
         new RegExp(`vigil_ingest_rejections_total\\{code="${code}"[^}]*\\} [1-9]`),
       );
     }
-    expect(metrics.text).toMatch(/vigil_ingest_rejections_total\{code="invalid_data"[^}]*\} [2-9]/);
+    const invalidData = /vigil_ingest_rejections_total\{code="invalid_data"[^}]*\} (\d+)/.exec(
+      metrics.text,
+    );
+    expect(Number(invalidData?.[1])).toBeGreaterThanOrEqual(
+      bad.filter(([code]) => code === 'invalid_data').length,
+    );
   });
 
   it('stores a redelivered event once and dead-letters a same-identity different-content event when both come in one batch', async () => {

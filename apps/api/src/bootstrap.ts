@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Request } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { PinoNestLogger, createLogger, createMetricsRegistry, loadConfig } from '@vigil/platform';
@@ -9,6 +11,9 @@ import { ApiModule } from './api.module';
 import { documentSecurity } from './http/openapi';
 import { createHttpDurationHistogram, requestContext } from './http/request-context';
 import { malformedJson } from './http/malformed-json.middleware';
+import { RESULTS_PATH } from './results/results.controller';
+
+const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 export interface StartedApi {
   app: INestApplication;
@@ -32,7 +37,15 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
   // First: request id, request log line and latency histogram for every request, even a 404.
   app.use(requestContext(logger, createHttpDurationHistogram(registry)));
   // CloudEvents and YAML catalogues arrive with their own media types (SPEC §3, §4).
-  app.useBodyParser('json', { type: ['application/json', 'application/*+json'], limit: '10mb' });
+  // HTTP ingest takes any JSON value, so that a bare scalar gets the Kafka path's answer
+  // (invalid_envelope, from the validator) rather than malformed_json. Every other route keeps
+  // strict parsing: a JSON string must not reach the catalogue as if it were YAML text.
+  app.useBodyParser('json', {
+    type: (req: IncomingMessage) => isResultsIngest(req as Request),
+    strict: false,
+    limit: '10mb',
+  });
+  app.useBodyParser('json', { type: JSON_MEDIA_TYPES, limit: '10mb' });
   app.useBodyParser('text', {
     type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
     limit: '10mb',
@@ -69,4 +82,13 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
   documentSecurity(app, document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return { app, config, logger };
+}
+
+/** A JSON request to POST /api/v1/results, matched as the router does (any case, trailing slash). */
+function isResultsIngest(req: Request): boolean {
+  return (
+    req.method === 'POST' &&
+    req.path.replace(/\/$/, '').toLowerCase() === `/${RESULTS_PATH}` &&
+    Boolean(req.is(JSON_MEDIA_TYPES))
+  );
 }

@@ -4,6 +4,7 @@ export * from './events/control-result.v1';
 export * from './events/control-status-changed.v1';
 export * from './validation/rejection';
 export * from './validation/canonical-json';
+export * from './validation/stringified-byte-length';
 export * from './validation/control-result.validator';
 export * from './validation/kafka-message.decoder';
 export * from './catalog';

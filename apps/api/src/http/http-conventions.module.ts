@@ -1,5 +1,6 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
+import { RESULTS_PATH } from '../results/results.controller';
 import { CacheWhenClosedInterceptor } from './immutable-caching';
 import { JsonDepthMiddleware } from './json-depth.middleware';
 import { RejectNulPipe } from './reject-nul.pipe';
@@ -9,8 +10,10 @@ import { createValidationPipe } from './validation';
 /**
  * Conventions every route gets: one validation pipe (400 problem naming each parameter), 400
  * for NUL in a path or query value and for JSON bodies nested too deeply, and 415 for bodies
- * no parser accepts. Request ids, the request log and the latency histogram are
- * Express middleware installed first in bootstrap.ts (they must see every request, even 404s).
+ * no parser accepts. HTTP ingest is the exception for depth: its events answer as on the
+ * Kafka path, where the contract's validator rejects deep `data` as `invalid_data` per event.
+ * Request ids, the request log and the latency histogram are Express middleware installed
+ * first in bootstrap.ts (they must see every request, even 404s).
  */
 @Module({
   providers: [
@@ -22,6 +25,10 @@ import { createValidationPipe } from './validation';
 })
 export class HttpConventionsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(UnsupportedMediaTypeMiddleware, JsonDepthMiddleware).forRoutes('*');
+    consumer.apply(UnsupportedMediaTypeMiddleware).forRoutes('*');
+    consumer
+      .apply(JsonDepthMiddleware)
+      .exclude({ path: RESULTS_PATH, method: RequestMethod.POST })
+      .forRoutes('*');
   }
 }

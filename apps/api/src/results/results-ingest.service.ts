@@ -5,6 +5,7 @@ import {
   DecodeResult,
   ValidatedResult,
   mediaTypeOf,
+  stringifiedByteLength,
   validateCloudEvent,
 } from '@vigil/contracts';
 import { APP_CONFIG, KafkaClient, OutgoingMessage } from '@vigil/platform';
@@ -167,16 +168,17 @@ function readCandidates(request: IngestRequest): { candidates: CandidateEvent[];
         `The batch holds ${body.length} events; at most ${MAX_BATCH_EVENTS} are accepted per request: split it`,
       );
     }
+    // Measured without JSON.stringify: an event may nest too deeply for it to write back,
+    // and must still get the validator's answer (payload_too_large or invalid_data).
     return {
       batch: true,
       candidates: body.map((event: unknown) => ({
         event,
-        byteLength: Buffer.byteLength(JSON.stringify(event), 'utf8'),
+        byteLength: stringifiedByteLength(event),
       })),
     };
   }
-  const byteLength =
-    request.rawBody?.length ?? Buffer.byteLength(JSON.stringify(body) ?? '', 'utf8');
+  const byteLength = request.rawBody?.length ?? stringifiedByteLength(body);
   return { batch: false, candidates: [{ event: body, byteLength }] };
 }
 

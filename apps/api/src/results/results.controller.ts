@@ -11,7 +11,12 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CLOUDEVENTS_BATCH_JSON, CLOUDEVENTS_JSON, MAX_EVENT_BYTES } from '@vigil/contracts';
+import {
+  CLOUDEVENTS_BATCH_JSON,
+  CLOUDEVENTS_JSON,
+  MAX_DATA_DEPTH,
+  MAX_EVENT_BYTES,
+} from '@vigil/contracts';
 import { Roles } from '../auth/roles.decorator';
 import { ProblemException } from '../http/problem';
 import { ApiProblemResponses } from '../http/problem-details.schema';
@@ -36,13 +41,16 @@ const EXAMPLE_EVENT = {
   },
 };
 
+/** The route of HTTP ingest; bootstrap.ts and the HTTP conventions treat its body apart. */
+export const RESULTS_PATH = 'api/v1/results';
+
 /** Retry hint for 503: Kafka outages are usually short (leader election, broker restart). */
 const RETRY_AFTER_SECONDS = '5';
 
 @ApiTags('results')
 @ApiBearerAuth()
 @ApiExtraModels(ControlResultEventDto, AcceptedResultsDto)
-@Controller('api/v1/results')
+@Controller(RESULTS_PATH)
 export class ResultsController {
   constructor(@Inject(ResultsIngestService) private readonly ingest: ResultsIngestService) {}
 
@@ -53,7 +61,7 @@ export class ResultsController {
     summary: 'Submit control-test results (CloudEvents) over HTTP',
     description: [
       `One event (\`${CLOUDEVENTS_JSON}\` or \`application/json\`) or a batch of 1 to ${MAX_BATCH_EVENTS} (\`${CLOUDEVENTS_BATCH_JSON}\`, or a JSON array as \`application/json\`).`,
-      `Every event is validated as on the Kafka path (SPEC §3; each at most ${MAX_EVENT_BYTES} bytes). If any is invalid the answer is 400 with one entry per rejected event in \`errors\` (\`index\`, \`id\`, \`code\`, \`detail\`, \`pointer\`) and nothing is accepted.`,
+      `Every event is validated as on the Kafka path (SPEC §3; each at most ${MAX_EVENT_BYTES} bytes, \`data\` at most ${MAX_DATA_DEPTH} levels deep, no NUL character in any string). If any is invalid the answer is 400 with one entry per rejected event in \`errors\` (\`index\`, \`id\`, \`code\`, \`detail\`, \`pointer\`) and nothing is accepted.`,
       'Otherwise all events are produced to the results topic, keyed by service id, and the answer is 202 once Kafka has acknowledged them (all in-sync replicas). A 503 is safe to retry with the same body: events are identified by (source, id) and stored once.',
     ].join('\n\n'),
   })

@@ -10,7 +10,13 @@ import {
   parseEventTime,
   validateCloudEvent,
 } from './control-result.validator';
-import { FUTURE_TOLERANCE_MS, LATE_AFTER_MS, MAX_EVENT_BYTES, RejectionCode } from './rejection';
+import {
+  FUTURE_TOLERANCE_MS,
+  LATE_AFTER_MS,
+  MAX_DATA_DEPTH,
+  MAX_EVENT_BYTES,
+  RejectionCode,
+} from './rejection';
 
 const RECEIVED_AT = new Date('2026-11-29T10:05:00Z');
 
@@ -53,6 +59,13 @@ function eventOfSize(bytes: number, fill = 'x'): Record<string, unknown> {
     fill.repeat(count) + 'y'.repeat(rest);
   expect(jsonByteLength(event)).toBe(bytes);
   return event;
+}
+
+/** `levels` objects within each other: `{"a":{"a":…{}}}`. */
+function nestedObjects(levels: number): unknown {
+  let value: unknown = {};
+  for (let level = 1; level < levels; level++) value = { a: value };
+  return value;
 }
 
 describe(validateCloudEvent.name, () => {
@@ -267,6 +280,27 @@ describe(validateCloudEvent.name, () => {
         '/region',
       );
     });
+
+    it.each([
+      ['id', { id: 'run-1\u0000' }],
+      ['source', { source: '//ci.acme.dev/\u0000checks' }],
+      ['subject', { subject: 'payments-api\u0000' }],
+      ['datacontenttype', { datacontenttype: 'application/json; charset=utf\u00008' }],
+      ['traceparent', { traceparent: '00-abc\u0000-01' }],
+    ])('rejects a NUL character in attribute %s, which PostgreSQL cannot store', (name, attrs) => {
+      const rejection = rejected(aControlResultEvent(attrs));
+      expect(rejection).toMatchObject({ code: 'invalid_envelope', pointer: `/${name}` });
+      expect(rejection.message).toMatch(/\\u0000/);
+    });
+
+    it('names the NUL character when it is the only fault of an attribute', () => {
+      expectRejection(
+        aControlResultEvent({ id: 'a\u0000b' }),
+        'invalid_envelope',
+        /^id must not contain the NUL character \(U\+0000\) or an unpaired surrogate, which cannot be stored; got "a\\u0000b"$/,
+        '/id',
+      );
+    });
   });
 
   describe('invalid_data', () => {
@@ -347,6 +381,91 @@ describe(validateCloudEvent.name, () => {
         new RegExp(`^data\\.${name}\\.${field} must be a string when present`),
         `/data/${name}/${field}`,
       );
+    });
+
+    it.each([
+      ['evidence.uri', { evidence: { uri: 's3://x\u0000' } }, '/data/evidence/uri'],
+      ['test.version', { test: { version: '\u00001.4' } }, '/data/test/version'],
+      ['a details string', { details: { note: 'a\u0000b' } }, '/data/details/note'],
+      ['an array item', { details: { log: ['ok', ['x\u0000']] } }, '/data/details/log/1/0'],
+      ['an unknown member', { runner: 'gha\u0000' }, '/data/runner'],
+      ['a member name', { details: { 'a/b~\u0000': 1 } }, '/data/details/a~1b~0\u0000'],
+    ])('rejects a NUL character in %s with a pointer to it', (_what, data, pointer) => {
+      const rejection = rejected(aControlResultEvent({}, data));
+      expect(rejection).toMatchObject({ code: 'invalid_data', pointer });
+      expect(rejection.message).toMatch(
+        /^data must not contain the NUL character \(U\+0000\) or an unpaired surrogate, which cannot be stored: found in the (string|member name) at "/,
+      );
+    });
+
+    it.each([
+      ['a lone high surrogate', { details: { note: 'a\ud800b' } }, '/data/details/note'],
+      ['a lone low surrogate', { evidence: { summary: '\udc00' } }, '/data/evidence/summary'],
+      ['a reversed pair', { details: { log: ['\udc00\ud800'] } }, '/data/details/log/0'],
+      ['a member name', { details: { ['k\ud83d']: 1 } }, '/data/details/k\ud83d'],
+    ])('rejects %s, which jsonb cannot store, with a pointer to it', (_what, data, pointer) => {
+      expect(rejected(aControlResultEvent({}, data))).toMatchObject({
+        code: 'invalid_data',
+        pointer,
+      });
+    });
+
+    it('accepts characters outside the BMP, written as surrogate pairs', () => {
+      const data = { details: { note: 'ok \ud83d\ude00', ['\ud83d\udd12']: 'locked' } };
+      expect(accepted(aControlResultEvent({}, data)).details).toEqual(data.details);
+    });
+
+    it('rejects an unpaired surrogate in an attribute', () => {
+      expect(rejected(aControlResultEvent({ source: '//ci/\ud800' }))).toMatchObject({
+        code: 'invalid_envelope',
+        pointer: '/source',
+      });
+    });
+
+    it('reports the first NUL character in document order', () => {
+      const data = { details: { first: ['ok', 'x\u0000'], second: 'y\u0000' } };
+      expect(rejected(aControlResultEvent({}, data)).pointer).toBe('/data/details/first/1');
+    });
+
+    it(`accepts data nested exactly ${MAX_DATA_DEPTH} levels deep, data itself being level 1`, () => {
+      const details = nestedObjects(MAX_DATA_DEPTH - 1);
+      expect(accepted(aControlResultEvent({}, { details })).details).toEqual(details);
+    });
+
+    it(`rejects data nested ${MAX_DATA_DEPTH + 1} levels deep with a pointer to the level too many`, () => {
+      const rejection = rejected(
+        aControlResultEvent({}, { details: nestedObjects(MAX_DATA_DEPTH) }),
+      );
+      expect(rejection).toMatchObject({
+        code: 'invalid_data',
+        pointer: `/data/details${'/a'.repeat(MAX_DATA_DEPTH - 1)}`,
+      });
+      expect(rejection.message).toMatch(
+        /^data must not nest objects and arrays more than 64 levels deep \(data itself is level 1\); flatten it: level 65 starts at "\/data\/details\/a\/a/,
+      );
+    });
+
+    it('counts arrays as levels, like objects', () => {
+      const list = JSON.parse(
+        `${'['.repeat(MAX_DATA_DEPTH - 2)}1${']'.repeat(MAX_DATA_DEPTH - 2)}`,
+      );
+      accepted(aControlResultEvent({}, { details: { list } }));
+      expect(rejected(aControlResultEvent({}, { details: { list: [list] } })).pointer).toBe(
+        `/data/details/list${'/0'.repeat(MAX_DATA_DEPTH - 2)}`,
+      );
+    });
+
+    it('rejects data nested 100,000 levels deep without overflowing the stack', () => {
+      const data = JSON.parse(
+        `{"controlId":"mfa-enforced","outcome":"pass","details":{"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}}`,
+      ) as unknown;
+      expect(() => JSON.stringify(data)).toThrow(RangeError);
+      const outcome = validateCloudEvent(aControlResultEvent({ data }), 1000, RECEIVED_AT);
+      expect(outcome).toMatchObject({
+        ok: false,
+        code: 'invalid_data',
+        pointer: `/data/details/x${'/0'.repeat(MAX_DATA_DEPTH - 2)}`,
+      });
     });
   });
 

@@ -6,7 +6,13 @@ import {
   RESOURCE_ID_PATTERN,
 } from '../events/control-result.v1';
 import { canonicalJsonMerged, sha256Hex } from './canonical-json';
-import { FUTURE_TOLERANCE_MS, LATE_AFTER_MS, MAX_EVENT_BYTES, RejectionCode } from './rejection';
+import {
+  FUTURE_TOLERANCE_MS,
+  LATE_AFTER_MS,
+  MAX_DATA_DEPTH,
+  MAX_EVENT_BYTES,
+  RejectionCode,
+} from './rejection';
 
 /** A control result that passed every check of SPEC §3, ready to be stored or produced. */
 export interface ValidatedResult {
@@ -61,6 +67,13 @@ const ID_RULE = `${RESOURCE_ID_PATTERN.source} (1-128 characters: letters, digit
 const RFC3339 =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*(?:"[^"]*"|[^;\s]+)\s*)?$/i;
+/**
+ * What PostgreSQL cannot store in `text` or `jsonb`: U+0000, and a surrogate that is not half of
+ * a pair (`"\ud800"` is valid JSON, but no character). An event holding one could never be
+ * stored, so it is refused up front rather than accepted and dead-lettered later.
+ */
+const UNSTORABLE = /\u0000|\p{Cs}/u;
+const UNSTORABLE_TEXT = 'the NUL character (U+0000) or an unpaired surrogate';
 const MIN_TIME_MS = Date.UTC(1970, 0, 1);
 const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** Attributes with their own rules; every other attribute is an extension. */
@@ -246,6 +259,13 @@ export function checkEnvelope(event: Record<string, unknown>): Envelope {
         );
       }
     }
+    if (typeof value === 'string' && UNSTORABLE.test(value)) {
+      throw new EventRejection(
+        'invalid_envelope',
+        `${name} must not contain ${UNSTORABLE_TEXT}, which cannot be stored; got ${describeValue(value)}`,
+        pointer(name),
+      );
+    }
     attributes[name] = value;
   }
 
@@ -326,7 +346,111 @@ function checkData(data: unknown): CheckedData {
   const evidence = optionalObject(data, 'evidence', ['uri', 'sha256', 'summary']);
   const test = optionalObject(data, 'test', ['id', 'version']);
   const details = optionalObject(data, 'details', []);
+  checkStorable(data);
   return { controlId, outcome: outcome as Outcome, evidence, test, details };
+}
+
+/** A member of `data` met by {@link checkStorable}, linked to its parent for its pointer. */
+interface DataNode {
+  value: unknown;
+  /** `data` is level 1. */
+  depth: number;
+  /** The member name or array index under the parent; `data` for the root. */
+  name: string;
+  parent: DataNode | null;
+}
+
+/**
+ * Rejects `data` that could not be stored or walked safely: a NUL character in any string or
+ * member name, or nesting deeper than MAX_DATA_DEPTH. It walks iteratively, in document order,
+ * because the value may nest too deeply to recurse; it runs before anything recursive
+ * (canonical JSON, storage), on the Kafka and the HTTP path alike.
+ */
+function checkStorable(data: Record<string, unknown>): void {
+  if (!isStorable(data)) locateUnstorable(data);
+}
+
+/**
+ * {@link checkStorable}'s common case, on every event of the ingest path: a walk that builds no
+ * node per value and keeps no names, so it costs little when nothing is wrong.
+ */
+function isStorable(data: Record<string, unknown>): boolean {
+  const values: unknown[] = [data];
+  const depths: number[] = [1];
+  for (;;) {
+    const value = values.pop();
+    const depth = depths.pop();
+    if (depth === undefined) return true;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) return false;
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DATA_DEPTH) return false;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        values.push(item);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const name of Object.keys(value)) {
+        if (UNSTORABLE.test(name)) return false;
+        values.push((value as Record<string, unknown>)[name]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+}
+
+/** Throws the rejection of the first unstorable member of `data`, in document order. */
+function locateUnstorable(data: Record<string, unknown>): void {
+  const stack: DataNode[] = [{ value: data, depth: 1, name: 'data', parent: null }];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (UNSTORABLE.test(node.name)) {
+      throw new EventRejection(
+        'invalid_data',
+        `data must not contain ${UNSTORABLE_TEXT}, which cannot be stored: found in the member name at ${JSON.stringify(pointerOf(node))}`,
+        pointerOf(node),
+      );
+    }
+    const { value, depth } = node;
+    if (typeof value === 'string') {
+      if (UNSTORABLE.test(value)) {
+        throw new EventRejection(
+          'invalid_data',
+          `data must not contain ${UNSTORABLE_TEXT}, which cannot be stored: found in the string at ${JSON.stringify(pointerOf(node))}`,
+          pointerOf(node),
+        );
+      }
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DATA_DEPTH) {
+      throw new EventRejection(
+        'invalid_data',
+        `data must not nest objects and arrays more than ${MAX_DATA_DEPTH} levels deep (data itself is level 1); flatten it: level ${depth} starts at ${JSON.stringify(pointerOf(node))}`,
+        pointerOf(node),
+      );
+    }
+    // Pushed last to first, so that members are met in document order.
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) {
+        stack.push({ value: value[i], depth: depth + 1, name: String(i), parent: node });
+      }
+    } else {
+      const record = value as Record<string, unknown>;
+      const names = Object.keys(record);
+      for (let i = names.length - 1; i >= 0; i--) {
+        stack.push({ value: record[names[i]], depth: depth + 1, name: names[i], parent: node });
+      }
+    }
+  }
+}
+
+function pointerOf(node: DataNode): string {
+  const names: string[] = [];
+  for (let n: DataNode | null = node; n !== null; n = n.parent) names.push(n.name);
+  return names.reverse().map(pointer).join('');
 }
 
 /** An optional object member of `data`; JSON `null` counts as absent. */

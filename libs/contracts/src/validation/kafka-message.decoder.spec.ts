@@ -1,7 +1,7 @@
 import { aControlResultEvent } from '../testing/control-result.factory';
 import { DecodeResult, ValidatedResult, validateCloudEvent } from './control-result.validator';
 import { KafkaHeaderValue, KafkaMessageLike, decodeKafkaMessage } from './kafka-message.decoder';
-import { MAX_EVENT_BYTES } from './rejection';
+import { MAX_DATA_DEPTH, MAX_EVENT_BYTES } from './rejection';
 
 const RECEIVED_AT = new Date('2026-11-29T10:05:00Z');
 
@@ -92,6 +92,45 @@ describe(decodeKafkaMessage.name, () => {
         code: 'invalid_envelope',
       });
       expect(decode(structured('hello'))).toMatchObject({ ok: false, code: 'invalid_envelope' });
+    });
+
+    it.each(['"x"', '123', 'true', 'null'])(
+      'rejects the bare JSON scalar %s as invalid_envelope, as HTTP ingest does',
+      (value) => {
+        expect(decode({ value: Buffer.from(value, 'utf8') })).toMatchObject({
+          ok: false,
+          code: 'invalid_envelope',
+          pointer: '',
+          message: expect.stringMatching(/^the event must be a JSON object/),
+        });
+      },
+    );
+
+    it('rejects a NUL character in an attribute as invalid_envelope and in data as invalid_data', () => {
+      expect(decode(structured(aControlResultEvent({ id: 'run\u00001' })))).toMatchObject({
+        ok: false,
+        code: 'invalid_envelope',
+        pointer: '/id',
+      });
+      expect(
+        decode(structured(aControlResultEvent({}, { evidence: { summary: 'ok\u0000' } }))),
+      ).toMatchObject({ ok: false, code: 'invalid_data', pointer: '/data/evidence/summary' });
+    });
+
+    it('rejects data nested too deeply as invalid_data, without overflowing the stack', () => {
+      // 30,000 levels fit in 64 KiB, far more than JSON.stringify or canonical JSON can recurse.
+      const levels = 30_000;
+      const text = JSON.stringify(aControlResultEvent({}, { details: { deep: 0 } })).replace(
+        '"deep":0',
+        `"deep":${'['.repeat(levels)}${']'.repeat(levels)}`,
+      );
+      expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_EVENT_BYTES);
+      expect(decode({ value: Buffer.from(text, 'utf8') })).toMatchObject({
+        ok: false,
+        code: 'invalid_data',
+        pointer: `/data/details/deep${'/0'.repeat(MAX_DATA_DEPTH - 2)}`,
+        message: expect.stringMatching(/more than 64 levels deep/),
+      });
     });
 
     it('rejects a batch content-type: one event per message', () => {
@@ -193,6 +232,38 @@ describe(decodeKafkaMessage.name, () => {
         ok: false,
         code: 'invalid_envelope',
         pointer: '/id',
+      });
+    });
+
+    it('rejects a NUL character in a ce_ header as invalid_envelope', () => {
+      const message = binary(aControlResultEvent());
+      const headers = { ...message.headers, ce_source: Buffer.from('//ci\u0000/checks', 'utf8') };
+      expect(decode({ ...message, headers })).toMatchObject({
+        ok: false,
+        code: 'invalid_envelope',
+        pointer: '/source',
+        message: expect.stringMatching(/^source must not contain the NUL character/),
+      });
+    });
+
+    it('rejects a NUL character or deep nesting in the data value as invalid_data', () => {
+      const withNul = binary(aControlResultEvent({}, { details: { 'k\u0000': 1 } }));
+      expect(decode(withNul)).toMatchObject({
+        ok: false,
+        code: 'invalid_data',
+        pointer: '/data/details/k\u0000',
+      });
+      const levels = 30_000;
+      const deep = {
+        ...binary(aControlResultEvent()),
+        value: Buffer.from(
+          `{"controlId":"c","outcome":"pass","details":{"deep":${'['.repeat(levels)}${']'.repeat(levels)}}}`,
+        ),
+      };
+      expect(decode(deep)).toMatchObject({
+        ok: false,
+        code: 'invalid_data',
+        pointer: `/data/details/deep${'/0'.repeat(MAX_DATA_DEPTH - 2)}`,
       });
     });
 
