@@ -72,6 +72,7 @@ const JSON_MEDIA_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*(?:"[^"]*"|[^
  * a pair (`"\ud800"` is valid JSON, but no character). An event holding one could never be
  * stored, so it is refused up front rather than accepted and dead-lettered later.
  */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
 const UNSTORABLE = /\u0000|\p{Cs}/u;
 const UNSTORABLE_TEXT = 'the NUL character (U+0000) or an unpaired surrogate';
 const MIN_TIME_MS = Date.UTC(1970, 0, 1);
