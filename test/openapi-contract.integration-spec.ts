@@ -118,11 +118,23 @@ describe('the OpenAPI document', () => {
     );
   });
 
-  it('is served without a key, as Swagger UI is', async () => {
-    await request(app.getHttpServer() as Parameters<typeof request>[0])
+  it('is served without a key at /api/docs: JSON to any client, Swagger UI to a browser', async () => {
+    const server = app.getHttpServer() as Parameters<typeof request>[0];
+    const json = await request(server).get('/api/docs').expect(200);
+    expect(json.headers['content-type']).toMatch(/^application\/json/);
+    expect(json.body).toMatchObject({ openapi: expect.stringMatching(/^3\./) });
+    expect(Object.keys(json.body.paths)).toContain('/api/v1/effectiveness');
+    await request(server)
       .get('/api/docs')
+      .set('Accept', 'application/json')
+      .expect(200)
+      .expect('Content-Type', /^application\/json/);
+    await request(server)
+      .get('/api/docs')
+      .set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8')
       .expect((res) => {
         expect([200, 301]).toContain(res.status);
+        if (res.status === 200) expect(res.headers['content-type']).toMatch(/^text\/html/);
       });
   });
 

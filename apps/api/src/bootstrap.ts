@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'pino';
 import { PinoNestLogger, createLogger, createMetricsRegistry, loadConfig } from '@vigil/platform';
@@ -80,6 +80,14 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
       .build(),
   );
   documentSecurity(app, document);
+  // SPEC §6: "OpenAPI at /api/docs". A browser (Accept: text/html) gets Swagger UI there; any
+  // other client (curl, a generator, a script) gets the OpenAPI document itself, as JSON.
+  app.use('/api/docs', (req: Request, res: Response, next: NextFunction) => {
+    const root = req.path === '/' || req.path === '';
+    const browser = /\btext\/html\b/i.test(req.headers.accept ?? '');
+    if (req.method === 'GET' && root && !browser) res.json(document);
+    else next();
+  });
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return { app, config, logger };
 }
