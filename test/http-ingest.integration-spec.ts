@@ -257,6 +257,80 @@ describe(ResultsController.name, () => {
       ]);
     });
 
+    describe("in the HTTP binding's binary mode (ce-* headers, data as the body)", () => {
+      const postBinary = (headers: Record<string, string>, data: string, contentType: string) => {
+        let req = request(app.getHttpServer())
+          .post('/api/v1/results')
+          .set('Authorization', `Bearer ${ADMIN_KEY}`)
+          .set('Content-Type', contentType);
+        for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
+        return req.send(data);
+      };
+      const headersOf = (event: ReturnType<typeof anEvent>): Record<string, string> => ({
+        'ce-specversion': event.specversion,
+        'ce-id': event.id,
+        'ce-source': event.source,
+        'ce-type': event.type,
+        'ce-time': event.time,
+        'ce-subject': event.subject,
+      });
+
+      it('answers 202 and produces the same canonical event as structured mode would', async () => {
+        // Content-Type is the event's datacontenttype in binary mode.
+        const event = anEvent({ datacontenttype: 'application/json; charset=utf-8' });
+        const response = await postBinary(
+          headersOf(event),
+          JSON.stringify(event.data),
+          'application/json; charset=utf-8',
+        ).expect(202);
+        expect(response.body).toEqual({
+          accepted: [{ source: event.source, id: event.id }],
+          count: 1,
+        });
+        const [message] = await waitFor([event.id]);
+        expect(message.key).toBe('payments-api');
+        const structured = validateCloudEvent(
+          event,
+          Buffer.byteLength(JSON.stringify(event)),
+          new Date(),
+        );
+        expect(structured.ok && structured.result.canonical).toBe(message.value);
+      });
+
+      it('decodes percent-encoded header values, as the binding writes them', async () => {
+        const event = anEvent({ source: '//ci.acme.dev/checks/mfa "eu"' });
+        await postBinary(
+          { ...headersOf(event), 'ce-source': '//ci.acme.dev/checks/mfa %22eu%22' },
+          JSON.stringify(event.data),
+          'application/json',
+        ).expect(202);
+        const [message] = await waitFor([event.id]);
+        expect(JSON.parse(message.value).source).toBe(event.source);
+      });
+
+      it("answers 400 with the Kafka path's code and pointer when an attribute is wrong", async () => {
+        const event = anEvent();
+        const before = await messagesOnTopic();
+        const response = await postBinary(
+          { ...headersOf(event), 'ce-subject': 'payments api' },
+          JSON.stringify(event.data),
+          'application/json',
+        ).expect(400);
+        expect(response.body.errors).toEqual([
+          expect.objectContaining({
+            index: 0,
+            id: event.id,
+            code: 'invalid_envelope',
+            pointer: '/subject',
+          }),
+        ]);
+        const missing = await postBinary(headersOf(event), '', 'application/json').expect(400);
+        expect(missing.body.errors[0]).toMatchObject({ code: 'invalid_data' });
+        await postBinary(headersOf(event), 'x', 'text/plain').expect(415);
+        expect(await messagesOnTopic()).toBe(before);
+      });
+    });
+
     it('answers 400 id_conflict when a batch reuses (source, id) with other content', async () => {
       const event = anEvent();
       const response = await post(

@@ -4,6 +4,7 @@ import {
   CLOUDEVENTS_JSON,
   DecodeResult,
   ValidatedResult,
+  decodeKafkaMessage,
   mediaTypeOf,
   stringifiedByteLength,
   validateCloudEvent,
@@ -35,6 +36,11 @@ export interface IngestRequest {
   rawBody: Buffer | undefined;
   /** The ingest clock: `time` more than 5 min after it is rejected. */
   receivedAt: Date;
+  /**
+   * The request's `ce-*` headers (lower-case names). With `ce-specversion` the event comes in
+   * the CloudEvents HTTP binding's binary mode: attributes in these headers, `data` as the body.
+   */
+  ceHeaders?: Record<string, string>;
 }
 
 export interface AcceptedEvent {
@@ -72,6 +78,8 @@ export class ResultsIngestService {
   }
 
   async ingest(request: IngestRequest): Promise<IngestAnswer> {
+    const binary = readBinaryMode(request);
+    if (binary !== null) return this.accept([binary.candidate], [binary.outcome], false);
     let read: { candidates: CandidateEvent[]; batch: boolean };
     try {
       read = readCandidates(request);
@@ -87,6 +95,15 @@ export class ResultsIngestService {
     const outcomes = candidates.map((c) =>
       validateCloudEvent(c.event, c.byteLength, request.receivedAt),
     );
+    return this.accept(candidates, outcomes, batch);
+  }
+
+  /** 400 with every rejection, or every event produced and 202. */
+  private async accept(
+    candidates: CandidateEvent[],
+    outcomes: DecodeResult[],
+    batch: boolean,
+  ): Promise<IngestAnswer> {
     const errors = [...rejectionsOf(candidates, outcomes, batch), ...conflictsOf(outcomes, batch)];
     if (errors.length > 0) {
       this.events.inc({ outcome: 'rejected' }, errors.length);
@@ -143,6 +160,52 @@ export class ResultsIngestService {
       chunkBytes += size;
     }
     if (chunk.length > 0) await this.kafka.send(this.topic, chunk);
+  }
+}
+
+/**
+ * One event in the CloudEvents HTTP binding's binary mode (`ce-specversion` and the other
+ * attributes as `ce-*` headers, `data` as the JSON body, its media type as Content-Type),
+ * decoded exactly as Kafka's binary mode is: the same headers renamed `ce_*`, the same bytes.
+ * Null when the request is in structured or batch mode.
+ */
+function readBinaryMode(
+  request: IngestRequest,
+): { candidate: CandidateEvent; outcome: DecodeResult } | null {
+  const ce = request.ceHeaders ?? {};
+  if (ce['ce-specversion'] === undefined) return null;
+  const mediaType = mediaTypeOf(request.contentType);
+  if (mediaType?.startsWith('application/cloudevents') === true) return null;
+  if (mediaType !== JSON_MEDIA_TYPE) {
+    throw new ProblemException({
+      status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      title: 'Unsupported Media Type',
+      detail: `Content-Type ${mediaType ?? '(none)'} is not accepted for an event in binary mode: its data must be ${JSON_MEDIA_TYPE}`,
+    });
+  }
+  const headers: Record<string, string> = { 'content-type': request.contentType ?? '' };
+  for (const [name, value] of Object.entries(ce)) {
+    headers[`ce_${name.slice('ce-'.length)}`] = percentDecoded(value);
+  }
+  const value =
+    request.rawBody ??
+    (request.body === undefined ? null : Buffer.from(JSON.stringify(request.body)));
+  return {
+    candidate: { event: { id: headers.ce_id }, byteLength: value?.length ?? 0 },
+    outcome: decodeKafkaMessage({ value, headers }, request.receivedAt),
+  };
+}
+
+/**
+ * A `ce-*` header value as the HTTP binding writes it: characters outside printable ASCII, `"`
+ * and `%` percent-encoded. A value that is not valid percent-encoding is taken as it is.
+ */
+function percentDecoded(value: string): string {
+  if (!value.includes('%')) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
   }
 }
 

@@ -61,6 +61,7 @@ export class ResultsController {
     summary: 'Submit control-test results (CloudEvents) over HTTP',
     description: [
       `One event (\`${CLOUDEVENTS_JSON}\` or \`application/json\`) or a batch of 1 to ${MAX_BATCH_EVENTS} (\`${CLOUDEVENTS_BATCH_JSON}\`, or a JSON array as \`application/json\`).`,
+      "One event may also come in the CloudEvents HTTP binding's binary mode: its attributes as `ce-*` headers (`ce-specversion`, `ce-id`, `ce-source`, `ce-type`, `ce-time`, `ce-subject`, extensions; percent-encoded where the binding says), its `data` as the `application/json` body.",
       `Every event is validated as on the Kafka path (SPEC §3; each at most ${MAX_EVENT_BYTES} bytes, \`data\` at most ${MAX_DATA_DEPTH} levels deep, no NUL character in any string). If any is invalid the answer is 400 with one entry per rejected event in \`errors\` (\`index\`, \`id\`, \`code\`, \`detail\`, \`pointer\`) and nothing is accepted.`,
       'Otherwise all events are produced to the results topic, keyed by service id, and the answer is 202 once Kafka has acknowledged them (all in-sync replicas). A 503 is safe to retry with the same body: events are identified by (source, id) and stored once.',
     ].join('\n\n'),
@@ -99,6 +100,7 @@ export class ResultsController {
         body: request.body as unknown,
         rawBody: request.rawBody,
         receivedAt: new Date(),
+        ceHeaders: ceHeadersOf(request),
       });
     } catch (error) {
       if (error instanceof ProblemException && error.problem.status === 503) {
@@ -107,4 +109,14 @@ export class ResultsController {
       throw error;
     }
   }
+}
+
+/** The request's `ce-*` headers, each once (a repeated one is joined, and then refused). */
+function ceHeadersOf(request: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (!name.startsWith('ce-') || value === undefined) continue;
+    out[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return out;
 }
