@@ -307,17 +307,17 @@ describe(CatalogController.name, () => {
         expect.objectContaining({ validFrom: appliedAt, validTo: null, frequency: 'hourly' }),
       ]);
 
-      // Past periods are evaluated with the definition in force then.
+      // Every window, past ones too, is evaluated with the current definition (SPEC §5: "the
+      // control's frequency"); the versions above stay recorded for as-of queries (SPEC §9).
       const [pair] = await repository.findPairScopes({
         from: new Date('2026-01-01T00:00:00Z'),
-        to: new Date('2027-01-01T00:00:00Z'),
+        to: new Date('2026-02-01T00:00:00Z'),
         serviceIds: ['payments-api'],
         controlId: 'mfa-enforced',
       });
-      expect(pair.versions.map((v) => [v.frequency, v.validTo?.toISOString() ?? null])).toEqual([
-        ['daily', appliedAt],
-        ['hourly', null],
-      ]);
+      expect(pair.versions).toHaveLength(1);
+      expect(pair.versions[0]).toMatchObject({ frequency: 'hourly', validTo: null });
+      expect(pair.versions[0].validFrom.getTime()).toBeLessThan(Date.parse('1970-01-01'));
       expect(pair.assignments).toEqual([{ from: new Date('2026-01-01T00:00:00Z'), to: null }]);
     });
 

@@ -77,7 +77,10 @@ export interface PairScope {
   controlId: string;
   /** Every non-empty assignment interval of the pair, oldest first. */
   assignments: Array<{ from: Date; to: Date | null }>;
-  /** Every version of the control, sorted by validFrom. */
+  /**
+   * The control's definition for the evaluation: from `findPairScopes`, its current version
+   * alone, valid at every instant (SPEC §5 evaluates the control as the catalogue defines it).
+   */
   versions: ControlVersion[];
 }
 
@@ -86,7 +89,7 @@ export interface PairScopeFilter {
   to: Date;
   serviceIds?: string[];
   controlId?: string;
-  /** Pairs whose control maps to this criterion in a version in force during [from, to). */
+  /** Pairs whose control maps to this criterion in its current definition. */
   criterionId?: string;
 }
 

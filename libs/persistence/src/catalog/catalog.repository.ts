@@ -19,6 +19,9 @@ import {
   UnmappedPairRecord,
 } from './catalog.records';
 
+/** The start of every pair's definition: before any instant a window can hold. */
+const ALWAYS = new Date(-8.64e15);
+
 /** Either the pool or the manager of an open transaction. */
 type Queryable = Pick<EntityManager, 'query'>;
 
@@ -267,11 +270,11 @@ export class CatalogRepository {
             AND ($3::text[] IS NULL OR a.service_id = ANY ($3))
             AND ($4::text IS NULL OR a.control_id = $4)
             AND ($5::text IS NULL OR EXISTS (
-                  SELECT 1 FROM control_versions v
-                   WHERE v.control_id = a.control_id
-                     AND $5 = ANY (v.criteria)
-                     AND v.valid_from < $2
-                     AND (v.valid_to IS NULL OR v.valid_to > $1)))
+                  SELECT 1
+                    FROM (SELECT v.criteria FROM control_versions v
+                           WHERE v.control_id = a.control_id
+                           ORDER BY v.valid_from DESC LIMIT 1) current_version
+                   WHERE $5 = ANY (current_version.criteria)))
        )
        SELECT a.service_id, a.control_id, a.valid_from, a.valid_to
          FROM assignments a
@@ -295,11 +298,14 @@ export class CatalogRepository {
         ORDER BY control_id, valid_from`,
       [controlIds],
     );
+    // SPEC §5 evaluates "the control's" frequency and tolerance: the catalogue is the desired
+    // state, so its current definition holds for every window, past ones too, whenever it was
+    // applied. Earlier versions stay recorded (GET /controls/{id}) for the as-of queries SPEC
+    // §9 announces.
     const versions = new Map<string, ControlVersion[]>();
     for (const row of versionRows) {
-      const list = versions.get(row.control_id) ?? [];
-      list.push(toVersion(row));
-      versions.set(row.control_id, list);
+      // Ordered by valid_from: the last row of a control is its current definition.
+      versions.set(row.control_id, [{ ...toVersion(row), validFrom: ALWAYS, validTo: null }]);
     }
     const pairs: PairScope[] = [];
     for (const row of assignments) {

@@ -248,6 +248,39 @@ describe(EffectivenessQuery.name, () => {
     expect(pair.effectiveness).toMatchObject({ remediatedEpisodes: 0, openEpisodes: 0 });
   });
 
+  it('evaluates a past window with the control as the catalogue defines it now', async () => {
+    // Versions: daily until day 30 of 2026, then weekly with another tolerance (reset() opens
+    // the second version at BASE + 30 days). January is evaluated weekly, as "the control's
+    // frequency" (SPEC §5.1) is now: four ISO weeks from Monday Jan 5 to Monday Feb 2.
+    const results: RandomPair['results'] = [
+      { at: 6 * DAY, outcome: 'pass', late: false, uri: null },
+      { at: 13 * DAY, outcome: 'fail', late: false, uri: null },
+    ];
+    await reset([{ frequencies: ['daily', 'weekly'], assignment: { from: 0, to: null }, results }]);
+    await client.query(
+      `UPDATE control_versions SET tolerable_deviation_rate = 0.8 WHERE valid_to IS NULL`,
+    );
+    const q = {
+      from: new Date(BASE),
+      to: new Date(BASE + 32 * DAY),
+      now: new Date(BASE + 90 * DAY),
+    };
+    const [pair] = await new EffectivenessQuery(ds).evaluatePairs({ ...q, withSlots: true });
+    expect(pair.control).toMatchObject({ frequency: 'weekly', tolerableDeviationRate: 0.8 });
+    expect(
+      pair.slots?.map((s) => [new Date(s.start).toISOString().slice(0, 10), s.status]),
+    ).toEqual([
+      ['2026-01-05', 'passed'],
+      ['2026-01-12', 'failed'],
+      ['2026-01-19', 'missed'],
+      ['2026-01-26', 'missed'],
+    ]);
+    expect(pair.effectiveness).toMatchObject({
+      deviationRate: 0.75,
+      verdict: 'effective_with_exceptions',
+    });
+  });
+
   it('reads a pass at exactly the window end as ending the episode, from results and from packs', async () => {
     // "Ended by asOf" is inclusive (see failureEpisodes): with asOf = to, the pass at `to` ends
     // the episode, though outside [from, to) it is counted nowhere else.

@@ -12,6 +12,8 @@ const end = (d: Date | null): number => (d === null ? Number.POSITIVE_INFINITY :
  * Scope intervals (SPEC §5.2): each assignment interval cut by the control versions in force,
  * each piece carrying its version's frequency. Adjacent pieces with the same frequency are
  * merged: a new title or tolerance must not make the slot straddling the cut unexpected.
+ * (`CatalogRepository.findPairScopes` gives one version, the current definition, valid at
+ * every instant: each assignment interval is then one piece.)
  */
 export function scopeIntervals(pair: Pick<PairScope, 'assignments' | 'versions'>): ScopeInterval[] {
   const versions = [...pair.versions].sort((a, b) => a.validFrom.getTime() - b.validFrom.getTime());
