@@ -253,7 +253,7 @@ export class CatalogRepository {
 
   /**
    * Every (service, control) pair with a (non-empty) assignment overlapping `[from, to)`,
-   * optionally filtered, with all of the pair's assignments and all of the control's versions.
+   * optionally filtered, with all of the pair's assignments and the control's current definition.
    * Pairs are sorted by service, then control.
    */
   async findPairScopes(filter: PairScopeFilter): Promise<PairScope[]> {
@@ -261,7 +261,13 @@ export class CatalogRepository {
     const assignments = await this.dataSource.query<
       Array<Pick<AssignmentRow, 'service_id' | 'control_id' | 'valid_from' | 'valid_to'>>
     >(
-      `WITH pairs AS (
+      `WITH current_versions AS (
+         -- The criteria of each control's current definition (one row per control).
+         SELECT DISTINCT ON (v.control_id) v.control_id, v.criteria
+           FROM control_versions v
+          WHERE $5::text IS NOT NULL
+          ORDER BY v.control_id, v.valid_from DESC
+       ), pairs AS (
          SELECT DISTINCT a.service_id, a.control_id
            FROM assignments a
           WHERE a.valid_from < $2
@@ -269,12 +275,8 @@ export class CatalogRepository {
             AND (a.valid_to IS NULL OR a.valid_to > a.valid_from)
             AND ($3::text[] IS NULL OR a.service_id = ANY ($3))
             AND ($4::text IS NULL OR a.control_id = $4)
-            AND ($5::text IS NULL OR EXISTS (
-                  SELECT 1
-                    FROM (SELECT v.criteria FROM control_versions v
-                           WHERE v.control_id = a.control_id
-                           ORDER BY v.valid_from DESC LIMIT 1) current_version
-                   WHERE $5 = ANY (current_version.criteria)))
+            AND ($5::text IS NULL OR a.control_id IN (
+                  SELECT c.control_id FROM current_versions c WHERE $5 = ANY (c.criteria)))
        )
        SELECT a.service_id, a.control_id, a.valid_from, a.valid_to
          FROM assignments a

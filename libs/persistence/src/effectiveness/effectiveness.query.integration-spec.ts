@@ -279,6 +279,11 @@ describe(EffectivenessQuery.name, () => {
       deviationRate: 0.75,
       verdict: 'effective_with_exceptions',
     });
+    // A criterion holds the pairs whose control maps to it now, whatever it mapped to before.
+    await client.query(`UPDATE control_versions SET criteria = '{CC7.1}' WHERE valid_to IS NULL`);
+    const query = new EffectivenessQuery(ds);
+    await expect(query.evaluatePairs({ ...q, criterionId: 'CC6.1' })).resolves.toEqual([]);
+    await expect(query.evaluatePairs({ ...q, criterionId: 'CC7.1' })).resolves.toHaveLength(1);
   });
 
   it('reads a pass at exactly the window end as ending the episode, from results and from packs', async () => {
