@@ -289,6 +289,22 @@ describe(CatalogController.name, () => {
       expect(control.body.versions).toHaveLength(1);
     });
 
+    it('reads a text/plain body as YAML, as curl --data-binary sends it', async () => {
+      const res = await request(server)
+        .put('/api/v1/catalog?dryRun=true')
+        .set(auth)
+        .set('Content-Type', 'text/plain; charset=utf-8')
+        .send(toYaml(baseDoc()))
+        .expect(200);
+      expect(res.body).toMatchObject({ dryRun: true, ...noChanges });
+      await request(server)
+        .post('/api/v1/results')
+        .set(auth)
+        .set('Content-Type', 'text/plain')
+        .send('{}')
+        .expect(415);
+    });
+
     it('opens a new version and closes the old one when a control frequency changes', async () => {
       const doc = baseDoc();
       doc.controls[0].frequency = 'hourly';

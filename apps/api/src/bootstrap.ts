@@ -11,6 +11,7 @@ import { ApiModule } from './api.module';
 import { documentSecurity } from './http/openapi';
 import { createHttpDurationHistogram, requestContext } from './http/request-context';
 import { malformedJson } from './http/malformed-json.middleware';
+import { CATALOG_PATH } from './catalog/catalog.controller';
 import { RESULTS_PATH } from './results/results.controller';
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
@@ -48,6 +49,12 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
   app.useBodyParser('json', { type: JSON_MEDIA_TYPES, limit: '10mb' });
   app.useBodyParser('text', {
     type: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'],
+    limit: '10mb',
+  });
+  // A catalogue is YAML (or JSON, a subset of it) however it is labelled: `curl --data-binary`
+  // and many clients send text/plain. Only PUT /api/v1/catalog reads such a body.
+  app.useBodyParser('text', {
+    type: (req: IncomingMessage) => isCatalogPut(req as Request),
     limit: '10mb',
   });
   app.use(malformedJson);
@@ -90,6 +97,15 @@ export async function createApi(env: NodeJS.ProcessEnv = process.env): Promise<S
   });
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return { app, config, logger };
+}
+
+/** A text/plain request to PUT /api/v1/catalog, matched as the router does. */
+function isCatalogPut(req: Request): boolean {
+  return (
+    req.method === 'PUT' &&
+    req.path.replace(/\/$/, '').toLowerCase() === `/${CATALOG_PATH}` &&
+    Boolean(req.is('text/plain'))
+  );
 }
 
 /** A JSON request to POST /api/v1/results, matched as the router does (any case, trailing slash). */

@@ -32,11 +32,14 @@ import { cursorKey } from './catalog-cursor';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'];
 
+/** The route of the catalogue; bootstrap.ts takes its text/plain bodies as YAML. */
+export const CATALOG_PATH = 'api/v1/catalog';
+
 /** `PUT|GET /api/v1/catalog`: controls as code (SPEC §4). */
 @ApiTags('catalog')
 @ApiBearerAuth()
 @ApiExtraModels(CatalogDocumentDto)
-@Controller('api/v1/catalog')
+@Controller(CATALOG_PATH)
 export class CatalogController {
   constructor(
     @Inject(CatalogApplyService) private readonly applier: CatalogApplyService,
@@ -54,7 +57,7 @@ export class CatalogController {
       'document are retired, running assignments missing from it are ended now, a changed ' +
       'control definition becomes a new version from now. With dryRun=true nothing is written.',
   })
-  @ApiConsumes('application/yaml', 'text/yaml', 'application/json')
+  @ApiConsumes('application/yaml', 'text/yaml', 'text/plain', 'application/json')
   @ApiBody({
     description: 'The catalogue document, as YAML or JSON',
     schema: { $ref: getSchemaPath(CatalogDocumentDto) },
