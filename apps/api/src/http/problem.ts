@@ -17,6 +17,9 @@ export interface ProblemDetails {
   detail?: string;
   instance?: string;
   errors?: ProblemError[];
+  /** HTTP ingest: the events of a partly rejected batch that were accepted (RFC 9457 extension). */
+  accepted?: Array<{ source: string; id: string }>;
+  count?: number;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -95,15 +95,18 @@ describe(ResultsIngestService.name, () => {
       expect(await counted('rejected')).toBe(0);
     });
 
-    it('rejects the whole batch and produces nothing when one event is invalid', async () => {
+    it('produces the valid events of a batch and answers 400 for the invalid ones, as Kafka judges each', async () => {
       const { service, sent, counted } = setup();
       const problem = await problemOf(
         service.ingest(aRequest([anEvent('ok'), anEvent('bad', { subject: '' })])),
       );
       expect(problem.problem).toMatchObject({
         status: 400,
-        detail:
-          '1 of 2 events are invalid; nothing was accepted: fix them and resend the whole batch',
+        detail: expect.stringMatching(
+          /^1 of 2 events are invalid and were not accepted; the other 1 were \(listed in accepted\)/,
+        ),
+        accepted: [{ source: '//ci.acme.dev/checks/mfa', id: 'ok' }],
+        count: 1,
         errors: [
           {
             index: 1,
@@ -114,9 +117,11 @@ describe(ResultsIngestService.name, () => {
           },
         ],
       });
-      expect(sent).toHaveLength(0);
+      expect(sent.flatMap((s) => s.messages.map((m) => JSON.parse(m.value as string).id))).toEqual([
+        'ok',
+      ]);
       expect(await counted('rejected')).toBe(1);
-      expect(await counted('accepted')).toBe(0);
+      expect(await counted('accepted')).toBe(1);
     });
 
     it('measures a single event by its raw body, whitespace included', async () => {

@@ -60,7 +60,7 @@ interface CandidateEvent {
 
 /**
  * HTTP ingest (SPEC §6 `POST /api/v1/results`): validates every event with the same contract
- * as the Kafka path, and produces all of them to the results topic, or none.
+ * as the Kafka path, and produces the valid ones to the results topic.
  */
 @Injectable()
 export class ResultsIngestService {
@@ -98,27 +98,43 @@ export class ResultsIngestService {
     return this.accept(candidates, outcomes, batch);
   }
 
-  /** 400 with every rejection, or every event produced and 202. */
+  /**
+   * Each event on its own, as on the Kafka path (SPEC §6: "validated like the Kafka path"): the
+   * valid ones are produced, and the answer is 202 when all were, else 400 with one error per
+   * rejected event and the accepted ones listed (`accepted`, `count`). Resending the whole
+   * batch after fixing it is safe: the accepted events are recognised by (source, id).
+   */
   private async accept(
     candidates: CandidateEvent[],
     outcomes: DecodeResult[],
     batch: boolean,
   ): Promise<IngestAnswer> {
-    const errors = [...rejectionsOf(candidates, outcomes, batch), ...conflictsOf(outcomes, batch)];
+    const rejections = rejectionsOf(candidates, outcomes, batch);
+    const conflicts = conflictsOf(outcomes, batch);
+    const conflicting = new Set(conflicts.map((c) => c.index));
+    const results = outcomes.flatMap((o, index) =>
+      o.ok && !conflicting.has(index) ? [o.result] : [],
+    );
+    if (results.length > 0) {
+      await this.produce(results);
+      this.events.inc({ outcome: 'accepted' }, results.length);
+    }
+    const accepted = results.map(({ source, id }) => ({ source, id }));
+    const errors = [...rejections, ...conflicts];
     if (errors.length > 0) {
       this.events.inc({ outcome: 'rejected' }, errors.length);
       const total = candidates.length;
-      throw badRequest(
-        batch
-          ? `${errors.length} of ${total} events are invalid; nothing was accepted: fix them and resend the whole batch`
+      throw new ProblemException({
+        status: HttpStatus.BAD_REQUEST,
+        title: 'Bad Request',
+        detail: batch
+          ? `${errors.length} of ${total} events are invalid and were not accepted; the other ${accepted.length} were (listed in accepted). Fix the rejected ones and resend them, or the whole batch: accepted events are stored once.`
           : `The event is invalid: ${errors[0].detail}`,
-        errors.sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
-      );
+        errors: errors.sort((a, b) => (a.index ?? 0) - (b.index ?? 0)),
+        ...(batch ? { accepted, count: accepted.length } : {}),
+      });
     }
-    const results = outcomes.flatMap((o) => (o.ok ? [o.result] : []));
-    await this.produce(results);
-    this.events.inc({ outcome: 'accepted' }, results.length);
-    return { accepted: results.map(({ source, id }) => ({ source, id })), count: results.length };
+    return { accepted, count: accepted.length };
   }
 
   private async produce(results: ValidatedResult[]): Promise<void> {

@@ -62,7 +62,7 @@ export class ResultsController {
     description: [
       `One event (\`${CLOUDEVENTS_JSON}\` or \`application/json\`) or a batch of 1 to ${MAX_BATCH_EVENTS} (\`${CLOUDEVENTS_BATCH_JSON}\`, or a JSON array as \`application/json\`).`,
       "One event may also come in the CloudEvents HTTP binding's binary mode: its attributes as `ce-*` headers (`ce-specversion`, `ce-id`, `ce-source`, `ce-type`, `ce-time`, `ce-subject`, extensions; percent-encoded where the binding says), its `data` as the `application/json` body.",
-      `Every event is validated as on the Kafka path (SPEC §3; each at most ${MAX_EVENT_BYTES} bytes, \`data\` at most ${MAX_DATA_DEPTH} levels deep, no NUL character in any string). If any is invalid the answer is 400 with one entry per rejected event in \`errors\` (\`index\`, \`id\`, \`code\`, \`detail\`, \`pointer\`) and nothing is accepted.`,
+      `Every event is validated as on the Kafka path (SPEC §3; each at most ${MAX_EVENT_BYTES} bytes, \`data\` at most ${MAX_DATA_DEPTH} levels deep, no NUL character in any string). Each event is judged on its own, as on Kafka: the valid ones are produced; if any is invalid the answer is 400 with one entry per rejected event in \`errors\` (\`index\`, \`id\`, \`code\`, \`detail\`, \`pointer\`) and, for a batch, the events that were accepted in \`accepted\` and \`count\`. Resending a whole batch is safe: events are stored once.`,
       'Otherwise all events are produced to the results topic, keyed by service id, and the answer is 202 once Kafka has acknowledged them (all in-sync replicas). A 503 is safe to retry with the same body: events are identified by (source, id) and stored once.',
     ].join('\n\n'),
   })
