@@ -423,6 +423,30 @@ describe(CatalogController.name, () => {
       ]);
     });
 
+    it('re-dates a running assignment the document lists with another start, without a fault', async () => {
+      const doc = baseDoc();
+      doc.controls[0].frequency = 'hourly';
+      doc.assignments[0] = {
+        service: 'payments-api',
+        control: 'mfa-enforced',
+        from: '2025-10-01T00:00:00Z',
+      };
+      const res = await putYaml(doc, '?dryRun=true').expect(200);
+      expect(res.body.added.assignments).toContainEqual({
+        service: 'payments-api',
+        control: 'mfa-enforced',
+        from: '2025-10-01T00:00:00Z',
+        to: null,
+      });
+      // The recorded interval started later: it is cancelled (to = from), kept in the history.
+      expect(res.body.ended.assignments).toContainEqual({
+        service: 'payments-api',
+        control: 'mfa-enforced',
+        from: '2026-01-01T00:00:00Z',
+        to: '2026-01-01T00:00:00Z',
+      });
+    });
+
     it('answers 400 when a new interval overlaps a recorded one the document does not list', async () => {
       const doc = baseDoc();
       doc.controls[0].frequency = 'hourly';

@@ -147,6 +147,55 @@ describe(planCatalogApply.name, () => {
     expect(changes.changed.controls).toEqual(['mfa']);
   });
 
+  it('ends a running assignment where the document re-dates it to a later start, without a fault', () => {
+    const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', null)] });
+    const d = document({
+      assignments: [{ service: 'api', control: 'mfa', from: t('2026-03-01T00:00:00Z'), to: null }],
+    });
+    const result = planCatalogApply(s, d, NOW);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.plan.updateAssignmentEnds).toEqual([
+      {
+        serviceId: 'api',
+        controlId: 'mfa',
+        from: t('2026-01-01T00:00:00Z'),
+        to: t('2026-03-01T00:00:00Z'),
+      },
+    ]);
+    expect(result.plan.insertAssignments).toEqual([
+      { serviceId: 'api', controlId: 'mfa', from: t('2026-03-01T00:00:00Z'), to: null },
+    ]);
+  });
+
+  it('cancels a running assignment when the document re-dates it to an earlier start', () => {
+    const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', null)] });
+    const d = document({
+      assignments: [{ service: 'api', control: 'mfa', from: t('2025-06-01T00:00:00Z'), to: null }],
+    });
+    const result = planCatalogApply(s, d, NOW);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    // to = from: an empty interval, kept in the history as cancelled.
+    expect(result.plan.updateAssignmentEnds).toEqual([
+      {
+        serviceId: 'api',
+        controlId: 'mfa',
+        from: t('2026-01-01T00:00:00Z'),
+        to: t('2026-01-01T00:00:00Z'),
+      },
+    ]);
+    expect(result.plan.insertAssignments).toHaveLength(1);
+  });
+
+  it('still ends a running assignment now when the re-dated one starts in the future', () => {
+    const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', null)] });
+    const d = document({
+      assignments: [{ service: 'api', control: 'mfa', from: t('2026-09-01T00:00:00Z'), to: null }],
+    });
+    const result = planCatalogApply(s, d, NOW);
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(result.plan.updateAssignmentEnds[0].to).toEqual(NOW);
+  });
+
   it('faults a document interval that overlaps a recorded one it does not list', () => {
     const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', '2026-03-01T00:00:00Z')] });
     const d = document({

@@ -154,12 +154,24 @@ function planAssignments(
     }
   });
 
-  // Recorded intervals the document does not list: history stays, running ones end now.
+  // Recorded intervals the document does not list: history stays, running ones end now, or
+  // where a listed interval of the same pair takes over before now (the document re-dates the
+  // pair's assignment: its new start wins, and the recorded one ends there, or is cancelled
+  // when the new one starts first), so that re-dating a running assignment is no conflict.
+  const listedByPair = new Map<string, AssignmentSpec[]>();
+  for (const spec of desired) {
+    const pair = `${spec.service}\u0000${spec.control}`;
+    listedByPair.set(pair, [...(listedByPair.get(pair) ?? []), spec]);
+  }
   const retained: Array<{ serviceId: string; controlId: string; from: Date; to: Date | null }> = [];
   for (const a of stored) {
     if (listed.has(key(a.serviceId, a.controlId, a.from))) continue;
     if (a.to === null || a.to.getTime() > now.getTime()) {
-      const to = new Date(Math.max(now.getTime(), a.from.getTime()));
+      let end = now.getTime();
+      for (const spec of listedByPair.get(`${a.serviceId}\u0000${a.controlId}`) ?? []) {
+        if (overlaps(spec.from, spec.to, a.from, a.to)) end = Math.min(end, spec.from.getTime());
+      }
+      const to = new Date(Math.max(end, a.from.getTime()));
       plan.updateAssignmentEnds.push({
         serviceId: a.serviceId,
         controlId: a.controlId,

@@ -506,19 +506,25 @@ export class CatalogRepository {
       ]);
     }
     // Ends first, then new intervals: a new interval may start where an ended one now stops.
+    // Among the ends, those that shorten an interval go before those that lengthen it: the
+    // exclusion constraint is checked row by row, and a re-opened interval may reach into one
+    // that this same plan ends earlier.
     if (plan.updateAssignmentEnds.length) {
-      await tx.query(
-        `UPDATE assignments a
-            SET valid_to = u.valid_to,
-                ended_at = CASE WHEN u.valid_to IS NULL THEN NULL
-                                WHEN a.valid_to IS NULL THEN $2::timestamptz
-                                ELSE a.ended_at END
-           FROM jsonb_to_recordset($1::jsonb)
-             AS u(service_id text, control_id text, valid_from timestamptz, valid_to timestamptz)
-          WHERE a.service_id = u.service_id AND a.control_id = u.control_id
-            AND a.valid_from = u.valid_from`,
-        [JSON.stringify(plan.updateAssignmentEnds.map(assignmentJson)), at],
-      );
+      for (const shortening of [true, false]) {
+        await tx.query(
+          `UPDATE assignments a
+              SET valid_to = u.valid_to,
+                  ended_at = CASE WHEN u.valid_to IS NULL THEN NULL
+                                  WHEN a.valid_to IS NULL THEN $2::timestamptz
+                                  ELSE a.ended_at END
+             FROM jsonb_to_recordset($1::jsonb)
+               AS u(service_id text, control_id text, valid_from timestamptz, valid_to timestamptz)
+            WHERE a.service_id = u.service_id AND a.control_id = u.control_id
+              AND a.valid_from = u.valid_from
+              AND (u.valid_to IS NOT NULL AND (a.valid_to IS NULL OR u.valid_to < a.valid_to)) = $3`,
+          [JSON.stringify(plan.updateAssignmentEnds.map(assignmentJson)), at, shortening],
+        );
+      }
     }
     if (plan.insertAssignments.length) {
       await tx.query(
