@@ -362,8 +362,8 @@ interface DataNode {
 }
 
 /**
- * Rejects `data` that could not be stored or walked safely: a NUL character in any string or
- * member name, or nesting deeper than MAX_DATA_DEPTH. It walks iteratively, in document order,
+ * Rejects `data` that could not be stored or walked safely: a NUL character or an unpaired
+ * surrogate in any string or member name, or nesting deeper than MAX_DATA_DEPTH. It walks iteratively, in document order,
  * because the value may nest too deeply to recurse; it runs before anything recursive
  * (canonical JSON, storage), on the Kafka and the HTTP path alike.
  */
