@@ -549,7 +549,17 @@ describe(ResultsController.name, () => {
         ).exec(metrics.text);
         return Number(match?.[1] ?? Number.NaN);
       };
+      const byCode = async (code: string): Promise<number> => {
+        const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+        const match = new RegExp(
+          `^vigil_http_ingest_rejections_total\\{code="${code}"[^}]*\\} (\\d+)$`,
+          'm',
+        ).exec(metrics.text);
+        return Number(match?.[1] ?? Number.NaN);
+      };
       const [accepted, rejected] = [await count('accepted'), await count('rejected')];
+      const envelope = await byCode('invalid_envelope');
+      expect(await byCode('payload_too_large')).toBeGreaterThanOrEqual(0);
       await post(
         'application/cloudevents-batch+json',
         JSON.stringify([anEvent(), anEvent()]),
@@ -561,6 +571,8 @@ describe(ResultsController.name, () => {
       // The third event of the partly invalid batch was accepted on its own.
       expect(await count('accepted')).toBe(accepted + 3);
       expect(await count('rejected')).toBe(rejected + 2);
+      // Both rejections were invalid_envelope (a wrong type, an empty id).
+      expect(await byCode('invalid_envelope')).toBe(envelope + 2);
     });
 
     it('answers 401 without an API key', async () => {

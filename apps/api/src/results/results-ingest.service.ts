@@ -3,6 +3,7 @@ import {
   CLOUDEVENTS_BATCH_JSON,
   CLOUDEVENTS_JSON,
   DecodeResult,
+  RejectionCode,
   ValidatedResult,
   decodeKafkaMessage,
   mediaTypeOf,
@@ -123,6 +124,7 @@ export class ResultsIngestService {
     const errors = [...rejections, ...conflicts];
     if (errors.length > 0) {
       this.events.inc({ outcome: 'rejected' }, errors.length);
+      for (const error of errors) this.events.rejected(error.code as RejectionCode);
       const total = candidates.length;
       throw new ProblemException({
         status: HttpStatus.BAD_REQUEST,
