@@ -42,6 +42,20 @@ export class ProblemDetailsSchema {
   instance?: string;
   @ApiPropertyOptional({ type: [ProblemErrorSchema] })
   errors?: ProblemErrorSchema[];
+  @ApiPropertyOptional({
+    description:
+      'POST /api/v1/results with a partly invalid batch: the events that were accepted ' +
+      '(produced to Kafka) beside the rejected ones in errors',
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { source: { type: 'string' }, id: { type: 'string' } },
+      required: ['source', 'id'],
+    },
+  })
+  accepted?: Array<{ source: string; id: string }>;
+  @ApiPropertyOptional({ description: 'How many events of the batch were accepted' })
+  count?: number;
 }
 
 const DESCRIPTIONS: Record<number, string> = {
