@@ -239,6 +239,39 @@ describe(IngestConsumer.name, () => {
     expect(metrics.text).toMatch(/vigil_ingest_results_stored_total\{[^}]*\} [1-9]/);
   });
 
+  it("stores event times to the microsecond, and orders a day's last outcome by them", async () => {
+    const key = 'svc-micro';
+    // Two results in one millisecond: the fail 400 µs before the pass. Python's isoformat()
+    // and most loggers write such times.
+    const ms = new Date(Date.now() - 3_600_000).toISOString().slice(0, -1);
+    const fail = resultEvent({ service: key, outcome: 'fail', time: `${ms}100Z` });
+    const pass = resultEvent({ service: key, outcome: 'pass', time: `${ms}500+00:00` });
+    await kafka.send(topics.results, [asMessage(pass), asMessage(fail)]);
+    await waitFor('both results', async () => (await storedCount(`service_id = '${key}'`)) === 2);
+    const rows = await withPg(
+      db.url,
+      async (c) =>
+        (
+          await c.query<{ event_id: string; t: string }>(
+            `SELECT event_id, to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') AS t
+             FROM results WHERE service_id = $1 ORDER BY time`,
+            [key],
+          )
+        ).rows,
+    );
+    expect(rows).toEqual([
+      { event_id: fail.id, t: `${ms}100` },
+      { event_id: pass.id, t: `${ms}500` },
+    ]);
+    // The day's last outcome is the pass, 400 µs later, though a fail is more severe.
+    const { stored, recomputed } = await rollupsVsRecomputed(db.url);
+    expect(stored).toEqual(recomputed);
+    const day = (stored as Array<{ service_id: string; last_outcome: string }>).filter(
+      (r) => r.service_id === key,
+    );
+    expect(day.map((r) => r.last_outcome)).toEqual(['pass']);
+  });
+
   it('stores an event once when copies arrive on two partitions at the same time', async () => {
     const events = Array.from({ length: 300 }, (_, i) =>
       resultEvent({ id: `twin-${i}`, service: `svc-twin-${i % 7}` }),

@@ -33,6 +33,8 @@ describe(dailyRollupDeltas.name, () => {
       lateCount: 1,
       firstTime: new Date('2026-11-29T00:10:00Z'),
       lastTime: new Date('2026-11-29T23:59:59Z'),
+      firstTimeMicros: 0,
+      lastTimeMicros: 0,
       lastOutcome: 'not_applicable',
       passHours: 1 << 0,
       failHours: (1 << 5) | (1 << 6),
@@ -40,6 +42,23 @@ describe(dailyRollupDeltas.name, () => {
     });
     expect(deltas[1]).toMatchObject({ day: '2026-11-30', passCount: 1, passHours: 1 << 1 });
     expect(deltas[2]).toMatchObject({ controlId: 'backups', passCount: 1 });
+  });
+
+  it('orders results of one millisecond by their microseconds', () => {
+    const t = new Date('2026-11-29T12:00:00.123Z');
+    const [d] = dailyRollupDeltas([
+      aResult({ time: t, timeMicros: 500, outcome: 'pass' }),
+      aResult({ time: t, timeMicros: 400, outcome: 'fail' }),
+      aResult({ time: t, timeMicros: 600, outcome: 'not_applicable' }),
+    ]);
+    // The last is the latest microsecond (not the most severe), the first the earliest.
+    expect(d).toMatchObject({
+      firstTime: t,
+      firstTimeMicros: 400,
+      lastTime: t,
+      lastTimeMicros: 600,
+      lastOutcome: 'not_applicable',
+    });
   });
 
   it('takes the latest result as last outcome, the most severe one when times are equal', () => {

@@ -5,6 +5,8 @@ export interface RollupInput {
   controlId: string;
   outcome: StoredOutcome;
   time: Date;
+  /** Microseconds within `time`'s millisecond (0–999): they order results of one millisecond. */
+  timeMicros?: number;
   late: boolean;
 }
 
@@ -27,6 +29,7 @@ export function dailyRollupDeltas(results: Iterable<RollupInput>): DailyRollupDe
   const byKey = new Map<string, DailyRollupDelta>();
   for (const r of results) {
     const t = r.time.getTime();
+    const micros = r.timeMicros ?? 0;
     const key = `${r.serviceId}\n${r.controlId}\n${Math.floor(t / DAY_MS)}`;
     let d = byKey.get(key);
     if (d === undefined) {
@@ -41,6 +44,8 @@ export function dailyRollupDeltas(results: Iterable<RollupInput>): DailyRollupDe
         lateCount: 0,
         firstTime: r.time,
         lastTime: r.time,
+        firstTimeMicros: micros,
+        lastTimeMicros: micros,
         lastOutcome: r.outcome,
         passHours: 0,
         failHours: 0,
@@ -48,10 +53,15 @@ export function dailyRollupDeltas(results: Iterable<RollupInput>): DailyRollupDe
       };
       byKey.set(key, d);
     } else {
-      if (t < d.firstTime.getTime()) d.firstTime = r.time;
-      const last = d.lastTime.getTime();
-      if (t > last || (t === last && OUTCOME_RANK[r.outcome] > OUTCOME_RANK[d.lastOutcome])) {
+      const order = compareInstants(t, micros, d.firstTime.getTime(), d.firstTimeMicros ?? 0);
+      if (order < 0) {
+        d.firstTime = r.time;
+        d.firstTimeMicros = micros;
+      }
+      const last = compareInstants(t, micros, d.lastTime.getTime(), d.lastTimeMicros ?? 0);
+      if (last > 0 || (last === 0 && OUTCOME_RANK[r.outcome] > OUTCOME_RANK[d.lastOutcome])) {
         d.lastTime = r.time;
+        d.lastTimeMicros = micros;
         d.lastOutcome = r.outcome;
       }
     }
@@ -81,4 +91,9 @@ export function dailyRollupDeltas(results: Iterable<RollupInput>): DailyRollupDe
     if (r.late) d.lateCount++;
   }
   return [...byKey.values()];
+}
+
+/** Orders (millisecond, microseconds within it) instants: negative, zero or positive. */
+function compareInstants(ms: number, micros: number, otherMs: number, otherMicros: number): number {
+  return ms !== otherMs ? ms - otherMs : micros - otherMicros;
 }

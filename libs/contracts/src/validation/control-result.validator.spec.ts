@@ -511,6 +511,29 @@ describe(validateCloudEvent.name, () => {
       expect(result.sha256).toBe(sha256Hex(result.canonical));
     });
 
+    it('keeps the microseconds of time, and cuts finer digits, when it has more than 3', () => {
+      const at = (time: string) => accepted(aControlResultEvent({ time }));
+      expect(at('2026-11-29T10:02:11.123456Z')).toMatchObject({ timeMicros: 456 });
+      expect(at('2026-11-29T10:02:11.123456Z').canonical).toContain(
+        '"time":"2026-11-29T10:02:11.123456Z"',
+      );
+      expect(at('2026-11-29T11:02:11.123456789+01:00').canonical).toContain(
+        '"time":"2026-11-29T10:02:11.123456Z"',
+      );
+      expect(at('2026-11-29T10:02:11.1234Z')).toMatchObject({ timeMicros: 400 });
+      expect(at('2026-11-29T10:02:11.12345+00:00')).toMatchObject({ timeMicros: 450 });
+      // Up to milliseconds, the canonical form is unchanged: stored hashes stay valid.
+      for (const time of [
+        '2026-11-29T10:02:11Z',
+        '2026-11-29T10:02:11.5+01:00',
+        '2026-11-29T10:02:11.123000Z',
+      ]) {
+        const result = at(time);
+        expect(result.timeMicros).toBe(0);
+        expect(result.canonical).toContain(`"time":"${result.time.toISOString()}"`);
+      }
+    });
+
     it('gives the same sha256 when the same event is re-serialized with other whitespace and key order', () => {
       const event = aControlResultEvent({ traceparent: 't' });
       const reordered = JSON.parse(

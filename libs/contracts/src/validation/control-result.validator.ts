@@ -23,8 +23,10 @@ export interface ValidatedResult {
   serviceId: string;
   controlId: string;
   outcome: Outcome;
-  /** Event time: when the test ran. */
+  /** Event time: when the test ran, to the millisecond. */
   time: Date;
+  /** The microseconds of `time` within its millisecond (0–999); finer digits are cut. */
+  timeMicros: number;
   evidence: Record<string, unknown> | null;
   test: Record<string, unknown> | null;
   details: Record<string, unknown> | null;
@@ -134,8 +136,36 @@ export function canonicalEventJson(
   attributes: Record<string, unknown>,
   time: Date,
   data: unknown,
+  timeMicros = 0,
 ): string {
-  return canonicalJsonMerged(attributes, { time: time.toISOString(), data });
+  return canonicalJsonMerged(attributes, { time: instantText(time, timeMicros), data });
+}
+
+/**
+ * An instant as RFC 3339 UTC text: `toISOString()` (milliseconds) when `micros` is 0, so the
+ * canonical form of every millisecond-precise event is what it always was, else with six
+ * fraction digits (`…:11.123456Z`), the precision PostgreSQL stores.
+ */
+export function instantText(time: Date, micros: number): string {
+  const iso = time.toISOString();
+  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}
+
+/**
+ * The microseconds within the millisecond of an RFC 3339 time already checked by
+ * {@link parseEventTime}: fraction digits 4 to 6, `0` when there are fewer; finer digits are
+ * cut (PostgreSQL keeps microseconds).
+ */
+export function subMillisecondMicros(raw: string): number {
+  // YYYY-MM-DDTHH:MM:SS is 19 characters; a fraction starts with "." at 19, its digits at 20.
+  if (raw.charCodeAt(19) !== 46) return 0;
+  let micros = 0;
+  for (let i = 20; i < 26; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return i <= 23 ? 0 : micros * 10 ** (26 - i);
+    if (i >= 23) micros = micros * 10 + (c - 48);
+  }
+  return micros;
 }
 
 /** Throws `payload_too_large` when an event of `byteLength` UTF-8 bytes exceeds the limit. */
@@ -168,6 +198,8 @@ export interface Envelope {
   /** `time` as written, for messages. */
   rawTime: string;
   time: Date;
+  /** Microseconds within `time`'s millisecond. */
+  timeMicros: number;
   /** The attributes that enter the canonical form (optional ones that are null left out). */
   attributes: Record<string, unknown>;
 }
@@ -208,6 +240,7 @@ export function checkEnvelope(event: Record<string, unknown>): Envelope {
     'an RFC 3339 date-time with offset, e.g. "2026-11-29T10:02:11Z"',
   );
   const time = parseEventTime(rawTime);
+  const timeMicros = subMillisecondMicros(rawTime);
   const serviceId = requiredString(event, 'subject', `the service id, matching ${ID_RULE}`);
   if (!RESOURCE_ID_PATTERN.test(serviceId)) {
     throw new EventRejection(
@@ -270,7 +303,7 @@ export function checkEnvelope(event: Record<string, unknown>): Envelope {
     attributes[name] = value;
   }
 
-  return { id, source, serviceId, rawTime, time, attributes };
+  return { id, source, serviceId, rawTime, time, timeMicros, attributes };
 }
 
 /** Checks `data` (`invalid_data`) and the clock (`time_in_future`), and builds the result. */
@@ -279,7 +312,7 @@ export function completeResult(
   rawData: unknown,
   receivedAt: Date,
 ): ValidatedResult {
-  const { id, source, serviceId, rawTime, time, attributes } = envelope;
+  const { id, source, serviceId, rawTime, time, timeMicros, attributes } = envelope;
   const data = checkData(rawData);
   if (time.getTime() - receivedAt.getTime() > FUTURE_TOLERANCE_MS) {
     throw new EventRejection(
@@ -289,7 +322,7 @@ export function completeResult(
     );
   }
 
-  const canonical = canonicalEventJson(attributes, time, rawData);
+  const canonical = canonicalEventJson(attributes, time, rawData, timeMicros);
   return {
     source,
     id,
@@ -297,6 +330,7 @@ export function completeResult(
     controlId: data.controlId,
     outcome: data.outcome,
     time,
+    timeMicros,
     evidence: data.evidence,
     test: data.test,
     details: data.details,

@@ -23,6 +23,8 @@ export interface NewResultRow {
   controlId: string;
   outcome: StoredOutcome;
   time: Date;
+  /** The microseconds of `time` within its millisecond (0–999). */
+  timeMicros: number;
   receivedAt: Date;
   late: boolean;
   evidence: unknown;
@@ -47,6 +49,9 @@ export interface DailyRollupDelta {
   lateCount: number;
   firstTime: Date;
   lastTime: Date;
+  /** Microseconds within the millisecond of firstTime and lastTime, when written by ingest. */
+  firstTimeMicros?: number;
+  lastTimeMicros?: number;
   lastOutcome: StoredOutcome;
   passHours: number;
   failHours: number;
@@ -147,7 +152,7 @@ export class IngestTransaction {
       const seq = seqs[i].seq;
       const source = copyText(r.source);
       const eventId = copyText(r.eventId);
-      const time = r.time.toISOString();
+      const time = timestampText(r.time, r.timeMicros);
       identities += `${source}\t${eventId}\t${r.sha256}\t${time}\t${seq}\n`;
       results +=
         `${seq}\t${source}\t${eventId}\t${copyText(r.serviceId)}\t${copyText(r.controlId)}\t${r.outcome}\t` +
@@ -183,8 +188,9 @@ export class IngestTransaction {
     for (const d of deltas) {
       text +=
         `${copyText(d.serviceId)}\t${copyText(d.controlId)}\t${d.day}\t${d.passCount}\t${d.failCount}\t` +
-        `${d.errorCount}\t${d.notApplicableCount}\t${d.lateCount}\t${d.firstTime.toISOString()}\t` +
-        `${d.lastTime.toISOString()}\t${d.lastOutcome}\t${d.passHours}\t${d.failHours}\t${d.notApplicableHours}\n`;
+        `${d.errorCount}\t${d.notApplicableCount}\t${d.lateCount}\t` +
+        `${timestampText(d.firstTime, d.firstTimeMicros)}\t` +
+        `${timestampText(d.lastTime, d.lastTimeMicros)}\t${d.lastOutcome}\t${d.passHours}\t${d.failHours}\t${d.notApplicableHours}\n`;
     }
     await this.copy(
       `COPY daily_rollup_deltas (service_id, control_id, day, pass_count, fail_count, error_count,
@@ -435,3 +441,9 @@ export const CURRENT_DAILY_ROLLUPS_SQL = `
 export const RECOMPUTE_DAILY_ROLLUPS_SQL = `
   SELECT ${ROLLUP_COLUMNS_FOR_COMPARISON}
     FROM (${DAILY_ROLLUPS_FROM_RESULTS_SQL}) r ORDER BY service_id, control_id, day`;
+
+/** A timestamp for COPY: the instant's ISO text, with the microseconds of its millisecond. */
+function timestampText(time: Date, micros = 0): string {
+  const iso = time.toISOString();
+  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}
