@@ -128,7 +128,7 @@ describe(SamplingController.name, () => {
         {
           id: tenth.resultIds[0],
           source: '//test',
-          time: '2026-03-10T06:00:00.000Z',
+          time: '2026-03-10T06:00:00.000000Z', // to the microsecond, as raw history writes it
           outcome: 'fail',
           late: false,
           evidence: { uri: 's3://ev/10.json' },

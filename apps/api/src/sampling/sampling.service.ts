@@ -91,7 +91,7 @@ export class SamplingService {
                 {
                   id: r.id,
                   source: r.source,
-                  time: r.time.toISOString(),
+                  time: r.time,
                   outcome: r.outcome,
                   late: r.late,
                   evidence: r.evidence,

@@ -5,7 +5,8 @@ export interface SampledResult {
   /** The CloudEvent id, as in the slots' resultIds. */
   id: string;
   source: string;
-  time: Date;
+  /** RFC 3339 UTC with the stored microseconds, as raw history writes it. */
+  time: string;
   outcome: string;
   late: boolean;
   evidence: Record<string, unknown> | null;
@@ -26,14 +27,16 @@ export class SampleEvidenceRepository {
       Array<{
         id: string;
         source: string;
-        time: Date;
+        time: string;
         outcome: string;
         late: boolean;
         evidence: Record<string, unknown> | null;
         test: Record<string, unknown> | null;
       }>
     >(
-      `SELECT event_id AS id, source, time, outcome, late, evidence, test
+      `SELECT event_id AS id, source,
+              to_char(time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS time,
+              outcome, late, evidence, test
          FROM results
         WHERE service_id = $1 AND control_id = $2 AND event_id = ANY($3::text[])
         ORDER BY time, seq`,
