@@ -541,22 +541,17 @@ describe(ResultsController.name, () => {
     });
 
     it('counts accepted and rejected events in vigil_http_ingest_events_total', async () => {
-      const count = async (outcome: string): Promise<number> => {
+      /** The value of one series of the API's /metrics, e.g. ('…_events_total', 'outcome', 'accepted'). */
+      const series = async (name: string, label: string, value: string): Promise<number> => {
         const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
-        const match = new RegExp(
-          `^vigil_http_ingest_events_total\\{outcome="${outcome}"[^}]*\\} (\\d+)$`,
-          'm',
-        ).exec(metrics.text);
+        const match = new RegExp(`^${name}\\{${label}="${value}"[^}]*\\} (\\d+)$`, 'm').exec(
+          metrics.text,
+        );
         return Number(match?.[1] ?? Number.NaN);
       };
-      const byCode = async (code: string): Promise<number> => {
-        const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
-        const match = new RegExp(
-          `^vigil_http_ingest_rejections_total\\{code="${code}"[^}]*\\} (\\d+)$`,
-          'm',
-        ).exec(metrics.text);
-        return Number(match?.[1] ?? Number.NaN);
-      };
+      const count = (outcome: string) =>
+        series('vigil_http_ingest_events_total', 'outcome', outcome);
+      const byCode = (code: string) => series('vigil_http_ingest_rejections_total', 'code', code);
       const [accepted, rejected] = [await count('accepted'), await count('rejected')];
       const envelope = await byCode('invalid_envelope');
       expect(await byCode('payload_too_large')).toBeGreaterThanOrEqual(0);

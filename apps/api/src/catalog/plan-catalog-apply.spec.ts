@@ -1,5 +1,10 @@
 import type { CatalogDocument } from '@vigil/contracts';
-import type { AssignmentRecord, CatalogState, ControlRecord } from '@vigil/persistence';
+import type {
+  AssignmentRecord,
+  CatalogState,
+  CatalogWritePlan,
+  ControlRecord,
+} from '@vigil/persistence';
 import { FIRST_VERSION_FROM, planCatalogApply } from './plan-catalog-apply';
 
 const t = (iso: string) => new Date(iso);
@@ -147,14 +152,20 @@ describe(planCatalogApply.name, () => {
     expect(changes.changed.controls).toEqual(['mfa']);
   });
 
-  it('ends a running assignment where the document re-dates it to a later start, without a fault', () => {
+  /** The plan when the document lists the running api/mfa assignment (from Jan 1) from `from`. */
+  function redated(from: string): CatalogWritePlan {
     const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', null)] });
     const d = document({
-      assignments: [{ service: 'api', control: 'mfa', from: t('2026-03-01T00:00:00Z'), to: null }],
+      assignments: [{ service: 'api', control: 'mfa', from: t(from), to: null }],
     });
     const result = planCatalogApply(s, d, NOW);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.plan.updateAssignmentEnds).toEqual([
+    return result.plan;
+  }
+
+  it('ends a running assignment where the document re-dates it to a later start, without a fault', () => {
+    const plan = redated('2026-03-01T00:00:00Z');
+    expect(plan.updateAssignmentEnds).toEqual([
       {
         serviceId: 'api',
         controlId: 'mfa',
@@ -162,20 +173,15 @@ describe(planCatalogApply.name, () => {
         to: t('2026-03-01T00:00:00Z'),
       },
     ]);
-    expect(result.plan.insertAssignments).toEqual([
+    expect(plan.insertAssignments).toEqual([
       { serviceId: 'api', controlId: 'mfa', from: t('2026-03-01T00:00:00Z'), to: null },
     ]);
   });
 
   it('cancels a running assignment when the document re-dates it to an earlier start', () => {
-    const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', null)] });
-    const d = document({
-      assignments: [{ service: 'api', control: 'mfa', from: t('2025-06-01T00:00:00Z'), to: null }],
-    });
-    const result = planCatalogApply(s, d, NOW);
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    const plan = redated('2025-06-01T00:00:00Z');
     // to = from: an empty interval, kept in the history as cancelled.
-    expect(result.plan.updateAssignmentEnds).toEqual([
+    expect(plan.updateAssignmentEnds).toEqual([
       {
         serviceId: 'api',
         controlId: 'mfa',
@@ -183,17 +189,11 @@ describe(planCatalogApply.name, () => {
         to: t('2026-01-01T00:00:00Z'),
       },
     ]);
-    expect(result.plan.insertAssignments).toHaveLength(1);
+    expect(plan.insertAssignments).toHaveLength(1);
   });
 
   it('still ends a running assignment now when the re-dated one starts in the future', () => {
-    const s = state({ assignments: [assignment('2026-01-01T00:00:00Z', null)] });
-    const d = document({
-      assignments: [{ service: 'api', control: 'mfa', from: t('2026-09-01T00:00:00Z'), to: null }],
-    });
-    const result = planCatalogApply(s, d, NOW);
-    if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    expect(result.plan.updateAssignmentEnds[0].to).toEqual(NOW);
+    expect(redated('2026-09-01T00:00:00Z').updateAssignmentEnds[0].to).toEqual(NOW);
   });
 
   it('faults a document interval that overlaps a recorded one it does not list', () => {

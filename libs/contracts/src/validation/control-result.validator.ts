@@ -1,3 +1,4 @@
+import { instantText } from '@vigil/domain';
 import { CLOUDEVENT_ATTRIBUTE_NAME, CLOUDEVENTS_SPEC_VERSION } from '../events/cloud-event';
 import {
   CONTROL_RESULT_V1_TYPE,
@@ -138,34 +139,9 @@ export function canonicalEventJson(
   data: unknown,
   timeMicros = 0,
 ): string {
+  // Millisecond-precise times keep toISOString()'s form, so their canonical form (and hash)
+  // is what it always was.
   return canonicalJsonMerged(attributes, { time: instantText(time, timeMicros), data });
-}
-
-/**
- * An instant as RFC 3339 UTC text: `toISOString()` (milliseconds) when `micros` is 0, so the
- * canonical form of every millisecond-precise event is what it always was, else with six
- * fraction digits (`…:11.123456Z`), the precision PostgreSQL stores.
- */
-export function instantText(time: Date, micros: number): string {
-  const iso = time.toISOString();
-  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
-}
-
-/**
- * The microseconds within the millisecond of an RFC 3339 time already checked by
- * {@link parseEventTime}: fraction digits 4 to 6, `0` when there are fewer; finer digits are
- * cut (PostgreSQL keeps microseconds).
- */
-export function subMillisecondMicros(raw: string): number {
-  // YYYY-MM-DDTHH:MM:SS is 19 characters; a fraction starts with "." at 19, its digits at 20.
-  if (raw.charCodeAt(19) !== 46) return 0;
-  let micros = 0;
-  for (let i = 20; i < 26; i++) {
-    const c = raw.charCodeAt(i);
-    if (c < 48 || c > 57) return i <= 23 ? 0 : micros * 10 ** (26 - i);
-    if (i >= 23) micros = micros * 10 + (c - 48);
-  }
-  return micros;
 }
 
 /** Throws `payload_too_large` when an event of `byteLength` UTF-8 bytes exceeds the limit. */
@@ -239,8 +215,7 @@ export function checkEnvelope(event: Record<string, unknown>): Envelope {
     'time',
     'an RFC 3339 date-time with offset, e.g. "2026-11-29T10:02:11Z"',
   );
-  const time = parseEventTime(rawTime);
-  const timeMicros = subMillisecondMicros(rawTime);
+  const { time, micros: timeMicros } = parseEventInstant(rawTime);
   const serviceId = requiredString(event, 'subject', `the service id, matching ${ID_RULE}`);
   if (!RESOURCE_ID_PATTERN.test(serviceId)) {
     throw new EventRejection(
@@ -533,6 +508,14 @@ function requiredString(event: Record<string, unknown>, name: string, expected: 
 
 /** RFC 3339 `date-time` with a mandatory offset, checked field by field (no Date.parse leniency). */
 export function parseEventTime(raw: string): Date {
+  return parseEventInstant(raw).time;
+}
+
+/**
+ * {@link parseEventTime}, with the microseconds within the millisecond (fraction digits 4 to
+ * 6; finer digits are cut, as PostgreSQL keeps microseconds).
+ */
+function parseEventInstant(raw: string): { time: Date; micros: number } {
   const m = RFC3339.exec(raw);
   if (!m) return badTime(raw, 'not in the form YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)');
   const year = Number(m[1]);
@@ -557,6 +540,7 @@ export function parseEventTime(raw: string): Date {
     offsetMinutes = (m[8] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
   }
   const millis = Number(fraction.slice(0, 3).padEnd(3, '0'));
+  const micros = fraction.length > 3 ? Number(fraction.slice(3, 6).padEnd(3, '0')) : 0;
   // Date.UTC reads years 0-99 as 1900-1999; those years go the long way.
   let local: number;
   if (year >= 100) {
@@ -571,7 +555,7 @@ export function parseEventTime(raw: string): Date {
   if (instant < MIN_TIME_MS || instant > MAX_TIME_MS) {
     badTime(raw, 'must lie between 1970 and 9999 UTC');
   }
-  return new Date(instant);
+  return { time: new Date(instant), micros };
 }
 
 function badTime(raw: string, why: string): never {

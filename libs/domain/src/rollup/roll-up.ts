@@ -4,7 +4,7 @@ import type { PairEffectiveness } from '../effectiveness/pair-effectiveness';
 import { mttrSecondsOf } from '../effectiveness/mttr-seconds';
 import type { ResultCounts } from '../effectiveness/result-counts';
 import { complianceRatio } from '../effectiveness/time-in-compliance';
-import { VERDICTS, worstVerdict, type Verdict } from '../effectiveness/verdict';
+import { VERDICTS, VERDICT_SEVERITY, type Verdict } from '../effectiveness/verdict';
 
 /** The effectiveness of a service, a criterion or the fleet: a rollup of pairs (SPEC §5.11). */
 export interface EffectivenessRollup {
@@ -92,7 +92,7 @@ export class RollupAccumulator {
     this.compliance.considered += pair.complianceSeconds.considered;
     this.remediatedMicroseconds += pair.remediatedMicroseconds;
     this.verdictCounts[pair.verdict]++;
-    this.worst = worstVerdict([this.worst, pair.verdict]);
+    if (VERDICT_SEVERITY[pair.verdict] > VERDICT_SEVERITY[this.worst]) this.worst = pair.verdict;
   }
 
   result(): EffectivenessRollup {

@@ -11,6 +11,16 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
+/**
+ * An instant as RFC 3339 UTC text, to the microsecond PostgreSQL stores: `toISOString()` when
+ * `micros` (the microseconds within its millisecond, 0–999) is 0, else six fraction digits
+ * (`…:11.123456Z`). Events and COPY rows both write time this way.
+ */
+export function instantText(time: Date, micros = 0): string {
+  const iso = time.toISOString();
+  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
+}
+
 /** Length of `[from, to)` in milliseconds; 0 when the interval is empty. */
 export function intervalLength(interval: Interval): number {
   return Math.max(0, interval.to - interval.from);

@@ -293,22 +293,23 @@ export class CatalogRepository {
     );
     if (assignments.length === 0) return [];
     const controlIds = [...new Set(assignments.map((a) => a.control_id))];
-    const versionRows = await this.dataSource.query<VersionRow[]>(
-      `SELECT control_id, valid_from, valid_to, title, description, owner, frequency,
-              tolerable_deviation_rate, criteria
-         FROM control_versions WHERE control_id = ANY ($1)
-        ORDER BY control_id, valid_from`,
-      [controlIds],
-    );
     // SPEC §5 evaluates "the control's" frequency and tolerance: the catalogue is the desired
     // state, so its current definition holds for every window, past ones too, whenever it was
     // applied. Earlier versions stay recorded (GET /controls/{id}) for the as-of queries SPEC
-    // §9 announces.
-    const versions = new Map<string, ControlVersion[]>();
-    for (const row of versionRows) {
-      // Ordered by valid_from: the last row of a control is its current definition.
-      versions.set(row.control_id, [{ ...toVersion(row), validFrom: ALWAYS, validTo: null }]);
-    }
+    // §9 announces; only the current one is read here.
+    const versionRows = await this.dataSource.query<VersionRow[]>(
+      `SELECT DISTINCT ON (control_id) control_id, valid_from, valid_to, title, description,
+              owner, frequency, tolerable_deviation_rate, criteria
+         FROM control_versions WHERE control_id = ANY ($1)
+        ORDER BY control_id, valid_from DESC`,
+      [controlIds],
+    );
+    const versions = new Map<string, ControlVersion[]>(
+      versionRows.map((row) => [
+        row.control_id,
+        [{ ...toVersion(row), validFrom: ALWAYS, validTo: null }],
+      ]),
+    );
     const pairs: PairScope[] = [];
     for (const row of assignments) {
       let pair = pairs[pairs.length - 1];

@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
+import { instantText } from '@vigil/domain';
 import {
   PACK_LOCK_CLASS,
   invalidateResultPacks,
@@ -152,7 +153,7 @@ export class IngestTransaction {
       const seq = seqs[i].seq;
       const source = copyText(r.source);
       const eventId = copyText(r.eventId);
-      const time = timestampText(r.time, r.timeMicros);
+      const time = instantText(r.time, r.timeMicros);
       identities += `${source}\t${eventId}\t${r.sha256}\t${time}\t${seq}\n`;
       results +=
         `${seq}\t${source}\t${eventId}\t${copyText(r.serviceId)}\t${copyText(r.controlId)}\t${r.outcome}\t` +
@@ -189,8 +190,8 @@ export class IngestTransaction {
       text +=
         `${copyText(d.serviceId)}\t${copyText(d.controlId)}\t${d.day}\t${d.passCount}\t${d.failCount}\t` +
         `${d.errorCount}\t${d.notApplicableCount}\t${d.lateCount}\t` +
-        `${timestampText(d.firstTime, d.firstTimeMicros)}\t` +
-        `${timestampText(d.lastTime, d.lastTimeMicros)}\t${d.lastOutcome}\t${d.passHours}\t${d.failHours}\t${d.notApplicableHours}\n`;
+        `${instantText(d.firstTime, d.firstTimeMicros)}\t` +
+        `${instantText(d.lastTime, d.lastTimeMicros)}\t${d.lastOutcome}\t${d.passHours}\t${d.failHours}\t${d.notApplicableHours}\n`;
     }
     await this.copy(
       `COPY daily_rollup_deltas (service_id, control_id, day, pass_count, fail_count, error_count,
@@ -441,9 +442,3 @@ export const CURRENT_DAILY_ROLLUPS_SQL = `
 export const RECOMPUTE_DAILY_ROLLUPS_SQL = `
   SELECT ${ROLLUP_COLUMNS_FOR_COMPARISON}
     FROM (${DAILY_ROLLUPS_FROM_RESULTS_SQL}) r ORDER BY service_id, control_id, day`;
-
-/** A timestamp for COPY: the instant's ISO text, with the microseconds of its millisecond. */
-function timestampText(time: Date, micros = 0): string {
-  const iso = time.toISOString();
-  return micros === 0 ? iso : `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
-}
